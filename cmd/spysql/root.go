@@ -1,0 +1,52 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/spysql/spysql/engine"
+)
+
+// globals are the flags every subcommand shares.
+type globals struct {
+	lake    string
+	verbose bool
+}
+
+func newRootCmd() *cobra.Command {
+	g := &globals{}
+	root := &cobra.Command{
+		Use:           "spysql",
+		Short:         "SQL front end for a market-data lakehouse (Bronze -> Silver -> Gold)",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	defLake := os.Getenv("SPYSQL_LAKE")
+	if defLake == "" {
+		defLake = engine.DefaultLakeDir
+	}
+	root.PersistentFlags().StringVar(&g.lake, "lake", defLake, "lake root directory (env SPYSQL_LAKE)")
+	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "debug logging")
+	// Subcommands, one file each.
+	root.AddCommand(
+		newQueryCmd(g),
+	)
+	return root
+}
+
+// openLake opens the --lake directory; create makes it when missing.
+func (g *globals) openLake(create bool) (engine.Lake, error) {
+	return engine.OpenLake(g.lake, create)
+}
+
+// logger writes structured logs to w (stderr in practice).
+func (g *globals) logger(w io.Writer) *slog.Logger {
+	level := slog.LevelInfo
+	if g.verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
