@@ -1,0 +1,44 @@
+# spysql: `make demo` runs the main job on embedded defaults, `make test`
+# runs every test. See README.md.
+GO       ?= go
+BIN      := bin/spysql
+LAKE     ?= ./data/lake
+PKGS     := ./...
+
+.PHONY: all build test vet fmt-check demo bench fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/spysql
+
+vet:
+	$(GO) vet $(PKGS)
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+# Every test, with real DuckDB, NATS, PostgreSQL and clients.
+test: fmt-check vet
+	$(GO) test -count=1 -timeout 25m $(PKGS)
+
+# Synthetic lake -> Silver build -> serve (DEMO_SERVE=0 stops before serving).
+demo: build
+	BIN=$(BIN) LAKE=$(LAKE) ./scripts/demo.sh
+
+# Benchmarks; figures go to docs/BENCHMARKS.md with the command that made them.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m $(PKGS)
+
+# A short run of every fuzz target (FUZZTIME per target).
+FUZZTIME ?= 20s
+fuzz:
+	@for pkg in $$($(GO) list $(PKGS)); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "fuzz $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+clean:
+	rm -rf bin data

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The main job on embedded defaults: a synthetic lake, a query over it, a
+# Silver build, then the lake served over the Postgres wire protocol.
+set -euo pipefail
+BIN=${BIN:-bin/spysql}
+LAKE=${LAKE:-./data/lake}
+START=${START:-2025-12-15}
+END=${END:-2025-12-19}
+export SPYSQL_LAKE=$LAKE
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "generate a synthetic lake in $LAKE ($START..$END)"
+"$BIN" gen --start "$START" --end "$END" --seed 1
+
+step "Bronze summary"
+"$BIN" query "
+  SELECT 'futures_trades' AS tbl, count(*) AS rows, count(DISTINCT date) AS utc_dates, min(price) AS min_price, max(price) AS max_price FROM bronze.futures_trades
+  UNION ALL SELECT 'futures_mbp10', count(*), count(DISTINCT date), min(price), max(price) FROM bronze.futures_mbp10
+  UNION ALL SELECT 'stocks_trades', count(*), count(DISTINCT date), min(price), max(price) FROM bronze.stocks_trades
+  UNION ALL SELECT 'options_trades', count(*), count(DISTINCT date), min(price), max(price) FROM bronze.options_trades
+  ORDER BY tbl"
+
+step "SPY regular-hours sessions"
+"$BIN" query "
+  SELECT s.date, count(*) AS trades, round(first(t.price ORDER BY t.ts_event_ns), 2) AS open,
+         round(max(t.price), 2) AS high, round(min(t.price), 2) AS low,
+         round(last(t.price ORDER BY t.ts_event_ns), 2) AS close
+  FROM bronze.stocks_trades t
+  JOIN calendar.sessions s ON t.ts_event_ns >= s.rth_open_ns AND t.ts_event_ns < s.rth_close_ns
+  GROUP BY s.date ORDER BY s.date"
+
+if "$BIN" build --help >/dev/null 2>&1 && [ -f manifests/v0.1_demo.yaml ]; then
+  step "build Silver version v0.1_demo"
+  "$BIN" build manifests/v0.1_demo.yaml --dates "$START..$END"
+  "$BIN" list
+fi
+
+if [ "${DEMO_SERVE:-1}" != "0" ] && "$BIN" serve --help >/dev/null 2>&1; then
+  LISTEN=${LISTEN:-127.0.0.1:5433}
+  step "serving $LAKE on $LISTEN (Ctrl-C to stop)"
+  echo "connect with:  psql 'host=${LISTEN%:*} port=${LISTEN##*:} user=demo dbname=lake sslmode=disable'"
+  exec "$BIN" serve --listen "$LISTEN" --auth trust
+fi
