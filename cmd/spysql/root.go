@@ -33,6 +33,8 @@ func newRootCmd() *cobra.Command {
 	// Subcommands, one file each.
 	root.AddCommand(
 		newQueryCmd(g),
+		newServeCmd(g),
+		newPasswdCmd(g),
 	)
 	return root
 }

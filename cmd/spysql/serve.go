@@ -1,0 +1,100 @@
+package main
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/wire"
+)
+
+// version is spysql's version as server_version reports it.
+const version = "0.1"
+
+func newServeCmd(g *globals) *cobra.Command {
+	var (
+		listen, auth, usersFile, tlsCert, tlsKey, memory string
+		maxConns, threads                                int
+		stmtTimeout, idleTimeout                         time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the lake over the PostgreSQL wire protocol",
+		Long: `Serve bronze, silver, gold, lake and calendar to any PostgreSQL client
+(psql, pgx, JDBC, BI tools). Read-only: only queries run, DuckDB is
+sandboxed to reading the lake. Authentication is SCRAM-SHA-256 against a
+users file written by 'spysql passwd', unless --auth trust is given.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			log := g.logger(cmd.ErrOrStderr())
+			cfg := wire.Config{
+				Auth:             wire.AuthMode(auth),
+				MaxConnections:   maxConns,
+				StatementTimeout: stmtTimeout,
+				IdleTimeout:      idleTimeout,
+				Version:          version,
+				Logger:           log,
+			}
+			if cfg.Auth == wire.AuthSCRAM || cfg.Auth == "" {
+				if usersFile == "" {
+					return errors.New("--auth scram needs --users FILE (create it with 'spysql passwd'), or ask for --auth trust")
+				}
+				u, err := wire.LoadUsers(usersFile)
+				if err != nil {
+					return err
+				}
+				cfg.Users = u
+			}
+			if (tlsCert == "") != (tlsKey == "") {
+				return errors.New("--tls-cert and --tls-key go together")
+			}
+			if tlsCert != "" {
+				cert, err := tls.LoadX509KeyPair(tlsCert, tlsKey)
+				if err != nil {
+					return fmt.Errorf("load TLS key pair: %w", err)
+				}
+				cfg.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+			}
+			lake, err := g.openLake(false)
+			if err != nil {
+				return err
+			}
+			db, err := engine.Open(ctx, lake, engine.Config{Threads: threads, MemoryLimit: memory, Sandbox: true})
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			srv, err := wire.NewServer(db, cfg)
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", listen)
+			if err != nil {
+				return fmt.Errorf("listen %s: %w", listen, err)
+			}
+			log.Info("spysql ready", "addr", ln.Addr().String(), "lake", lake.Root(), "auth", string(cfg.Auth), "tls", cfg.TLS != nil)
+			err = srv.Serve(ctx, ln)
+			srv.Close()
+			log.Info("spysql stopped")
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&listen, "listen", "127.0.0.1:5433", "address to listen on")
+	f.StringVar(&auth, "auth", "scram", "authentication: scram or trust")
+	f.StringVar(&usersFile, "users", "", "users file of SCRAM verifiers (spysql passwd)")
+	f.StringVar(&tlsCert, "tls-cert", "", "TLS certificate (PEM); enables SSL")
+	f.StringVar(&tlsKey, "tls-key", "", "TLS private key (PEM)")
+	f.IntVar(&maxConns, "max-connections", 100, "maximum concurrent sessions (53300 beyond)")
+	f.DurationVar(&stmtTimeout, "statement-timeout", 0, "cancel statements running longer (0: no limit)")
+	f.DurationVar(&idleTimeout, "idle-timeout", time.Hour, "close sessions idle this long outside a transaction (0: never)")
+	f.StringVar(&memory, "memory-limit", "", "DuckDB memory limit, e.g. 4GB (default: 80% of RAM)")
+	f.IntVar(&threads, "threads", 0, "DuckDB threads (0: all cores)")
+	return cmd
+}

@@ -1,0 +1,250 @@
+package wire
+
+import (
+	"encoding/hex"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/spysql/spysql/engine"
+)
+
+// decodeArgs turns Bind's parameter values into engine arguments: text
+// values are handed to DuckDB, which casts them to the parameter's type
+// (bytea text is decoded here); binary values are decoded by the
+// parameter's type OID.
+func decodeArgs(p *prepared, formats []int16, vals [][]byte) ([]engine.Arg, error) {
+	n := len(p.paramTypes)
+	args := make([]engine.Arg, n)
+	for i := range n {
+		v := vals[i]
+		if v == nil {
+			args[i] = engine.Arg{Kind: engine.ArgNull}
+			continue
+		}
+		oid := p.paramOIDs[i]
+		var err error
+		switch formatOf(formats, i) {
+		case 0:
+			args[i], err = decodeText(oid, v)
+		case 1:
+			args[i], err = decodeBinary(oid, v)
+		default:
+			return nil, errorf(CodeProtocolViolation, "unsupported format code: %d", formatOf(formats, i))
+		}
+		if err != nil {
+			return nil, errorf(CodeInvalidParameterValue, "parameter $%d: %v", i+1, err)
+		}
+	}
+	return args, nil
+}
+
+func decodeText(oid uint32, v []byte) (engine.Arg, error) {
+	if oid == oidBytea {
+		b, err := decodeByteaText(string(v))
+		if err != nil {
+			return engine.Arg{}, err
+		}
+		return engine.Arg{Kind: engine.ArgBlob, B: b}, nil
+	}
+	s := string(v)
+	if arrayElem(oid) && strings.HasPrefix(s, "{") {
+		// DuckDB reads lists as [a, b]; PostgreSQL writes {a,b}.
+		s = "[" + s[1:len(s)-1] + "]"
+	}
+	return engine.Arg{Kind: engine.ArgText, S: s}, nil
+}
+
+func arrayElem(oid uint32) bool {
+	for _, a := range arrayOf {
+		if a == oid {
+			return true
+		}
+	}
+	return false
+}
+
+// decodeByteaText reads bytea's hex (\x...) or escape format.
+func decodeByteaText(s string) ([]byte, error) {
+	if rest, ok := strings.CutPrefix(s, `\x`); ok {
+		return hex.DecodeString(rest)
+	}
+	var out []byte
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' {
+			out = append(out, s[i])
+			continue
+		}
+		if i+1 < len(s) && s[i+1] == '\\' {
+			out = append(out, '\\')
+			i++
+			continue
+		}
+		if i+3 >= len(s) {
+			return nil, errorf(CodeInvalidTextRepresentation, "invalid input syntax for type bytea")
+		}
+		b, err := strconv.ParseUint(s[i+1:i+4], 8, 8)
+		if err != nil {
+			return nil, errorf(CodeInvalidTextRepresentation, "invalid input syntax for type bytea")
+		}
+		out = append(out, byte(b))
+		i += 3
+	}
+	return out, nil
+}
+
+func needLen(v []byte, n int, typ string) error {
+	if len(v) != n {
+		return errorf(CodeInvalidBinaryRepresentation, "invalid binary %s: %d bytes", typ, len(v))
+	}
+	return nil
+}
+
+// decodeBinary reads the binary send format of oid.
+func decodeBinary(oid uint32, v []byte) (engine.Arg, error) {
+	switch oid {
+	case oidBool:
+		if err := needLen(v, 1, "boolean"); err != nil {
+			return engine.Arg{}, err
+		}
+		return engine.Arg{Kind: engine.ArgBool, I: int64(v[0])}, nil
+	case oidInt2:
+		if err := needLen(v, 2, "smallint"); err != nil {
+			return engine.Arg{}, err
+		}
+		return engine.Arg{Kind: engine.ArgInt64, I: int64(int16(be.Uint16(v)))}, nil
+	case oidInt4, oidOID:
+		if err := needLen(v, 4, "integer"); err != nil {
+			return engine.Arg{}, err
+		}
+		return engine.Arg{Kind: engine.ArgInt64, I: int64(int32(be.Uint32(v)))}, nil
+	case oidInt8:
+		if err := needLen(v, 8, "bigint"); err != nil {
+			return engine.Arg{}, err
+		}
+		return engine.Arg{Kind: engine.ArgInt64, I: int64(be.Uint64(v))}, nil
+	case oidFloat4:
+		if err := needLen(v, 4, "real"); err != nil {
+			return engine.Arg{}, err
+		}
+		return engine.Arg{Kind: engine.ArgFloat64, F: float64(math.Float32frombits(be.Uint32(v)))}, nil
+	case oidFloat8:
+		if err := needLen(v, 8, "double precision"); err != nil {
+			return engine.Arg{}, err
+		}
+		return engine.Arg{Kind: engine.ArgFloat64, F: math.Float64frombits(be.Uint64(v))}, nil
+	case oidText, oidVarchar, oidBPChar, oidName, oidUnknown, oidJSON:
+		return engine.Arg{Kind: engine.ArgText, S: string(v)}, nil
+	case oidJSONB:
+		if len(v) < 1 || v[0] != 1 {
+			return engine.Arg{}, errorf(CodeInvalidBinaryRepresentation, "unsupported jsonb version")
+		}
+		return engine.Arg{Kind: engine.ArgText, S: string(v[1:])}, nil
+	case oidBytea:
+		return engine.Arg{Kind: engine.ArgBlob, B: append([]byte(nil), v...)}, nil
+	case oidDate:
+		if err := needLen(v, 4, "date"); err != nil {
+			return engine.Arg{}, err
+		}
+		d := int64(int32(be.Uint32(v)))
+		if d != dateInfinity && d != dateNegInf {
+			d += pgEpochDays
+		}
+		return engine.Arg{Kind: engine.ArgDate, I: d}, nil
+	case oidTime:
+		if err := needLen(v, 8, "time"); err != nil {
+			return engine.Arg{}, err
+		}
+		return engine.Arg{Kind: engine.ArgTime, I: int64(be.Uint64(v))}, nil
+	case oidTimestamp, oidTimestampTZ:
+		if err := needLen(v, 8, "timestamp"); err != nil {
+			return engine.Arg{}, err
+		}
+		us := int64(be.Uint64(v))
+		if us != math.MaxInt64 && us != math.MinInt64 {
+			us += pgEpochMicros
+		}
+		kind := engine.ArgTimestamp
+		if oid == oidTimestampTZ {
+			kind = engine.ArgTimestampTZ
+		}
+		return engine.Arg{Kind: kind, I: us}, nil
+	case oidInterval:
+		if err := needLen(v, 16, "interval"); err != nil {
+			return engine.Arg{}, err
+		}
+		return engine.Arg{Kind: engine.ArgInterval, I: int64(be.Uint64(v)), Days: int32(be.Uint32(v[8:])), Months: int32(be.Uint32(v[12:]))}, nil
+	case oidUUID:
+		if err := needLen(v, 16, "uuid"); err != nil {
+			return engine.Arg{}, err
+		}
+		var b [16]byte
+		copy(b[:], v)
+		return engine.Arg{Kind: engine.ArgText, S: string(appendUUIDText(nil, b))}, nil
+	case oidNumeric:
+		s, err := numericBinaryText(v)
+		if err != nil {
+			return engine.Arg{}, err
+		}
+		return engine.Arg{Kind: engine.ArgText, S: s}, nil
+	}
+	return engine.Arg{}, errorf(CodeFeatureNotSupported, "binary format for type oid %d is not supported; use text", oid)
+}
+
+// numericBinaryText converts numeric_send's format to a decimal string.
+func numericBinaryText(v []byte) (string, error) {
+	if len(v) < 8 {
+		return "", errorf(CodeInvalidBinaryRepresentation, "invalid binary numeric")
+	}
+	ndigits := int(be.Uint16(v))
+	weight := int(int16(be.Uint16(v[2:])))
+	sign := be.Uint16(v[4:])
+	dscale := int(be.Uint16(v[6:]))
+	if len(v) != 8+2*ndigits {
+		return "", errorf(CodeInvalidBinaryRepresentation, "invalid binary numeric")
+	}
+	switch sign {
+	case 0xC000:
+		return "NaN", nil
+	case 0xD000:
+		return "Infinity", nil
+	case 0xF000:
+		return "-Infinity", nil
+	}
+	var b strings.Builder
+	if sign == 0x4000 {
+		b.WriteByte('-')
+	}
+	digit := func(k int) int {
+		if k >= 0 && k < ndigits {
+			return int(be.Uint16(v[8+2*k:]))
+		}
+		return 0
+	}
+	if weight < 0 {
+		b.WriteByte('0')
+	} else {
+		for k := 0; k <= weight; k++ {
+			d := digit(k)
+			if k == 0 {
+				b.WriteString(strconv.Itoa(d))
+			} else {
+				b.WriteString(pad4(d))
+			}
+		}
+	}
+	if dscale > 0 {
+		b.WriteByte('.')
+		var frac strings.Builder
+		for k := weight + 1; frac.Len() < dscale; k++ {
+			frac.WriteString(pad4(digit(k)))
+		}
+		b.WriteString(frac.String()[:dscale])
+	}
+	return b.String(), nil
+}
+
+func pad4(d int) string {
+	s := strconv.Itoa(d)
+	return strings.Repeat("0", 4-len(s)) + s
+}

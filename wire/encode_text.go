@@ -1,0 +1,199 @@
+package wire
+
+import (
+	"encoding/hex"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/spysql/spysql/engine"
+)
+
+// encodeFunc appends the wire form of entry i of v (known not NULL) to
+// dst, without the length prefix. Encoders read vectors in place: no
+// per-value interface or allocation on the common types.
+type encodeFunc func(dst []byte, v *engine.Vector, i int) []byte
+
+// encodeSettings are the session settings that change text output.
+type encodeSettings struct {
+	loc *time.Location // TimeZone, for timestamptz text
+}
+
+// textEncoder is the PostgreSQL text output function for t.
+func textEncoder(t engine.SQLType, es encodeSettings) (encodeFunc, error) {
+	switch t.Kind {
+	case engine.KindBoolean:
+		return func(dst []byte, v *engine.Vector, i int) []byte {
+			if v.Bool(i) {
+				return append(dst, 't')
+			}
+			return append(dst, 'f')
+		}, nil
+	case engine.KindTinyInt:
+		return intText[int8], nil
+	case engine.KindSmallInt:
+		return intText[int16], nil
+	case engine.KindInteger:
+		return intText[int32], nil
+	case engine.KindBigInt:
+		return intText[int64], nil
+	case engine.KindUTinyInt:
+		return uintText[uint8], nil
+	case engine.KindUSmallInt:
+		return uintText[uint16], nil
+	case engine.KindUInteger:
+		return uintText[uint32], nil
+	case engine.KindUBigInt:
+		return uintText[uint64], nil
+	case engine.KindHugeInt, engine.KindUHugeInt, engine.KindDecimal:
+		return func(dst []byte, v *engine.Vector, i int) []byte {
+			return appendDecimalText(dst, decimalOf(v, i))
+		}, nil
+	case engine.KindFloat:
+		return func(dst []byte, v *engine.Vector, i int) []byte {
+			return appendFloatText(dst, float64(engine.Values[float32](v)[i]), 32)
+		}, nil
+	case engine.KindDouble:
+		return func(dst []byte, v *engine.Vector, i int) []byte {
+			return appendFloatText(dst, engine.Values[float64](v)[i], 64)
+		}, nil
+	case engine.KindVarchar, engine.KindUnknown:
+		return func(dst []byte, v *engine.Vector, i int) []byte { return append(dst, v.Bytes(i)...) }, nil
+	case engine.KindBlob:
+		return func(dst []byte, v *engine.Vector, i int) []byte {
+			b := v.Bytes(i)
+			dst = append(dst, '\\', 'x')
+			return hex.AppendEncode(dst, b)
+		}, nil
+	case engine.KindDate:
+		return func(dst []byte, v *engine.Vector, i int) []byte {
+			return appendDateText(dst, engine.Values[int32](v)[i])
+		}, nil
+	case engine.KindTime:
+		return func(dst []byte, v *engine.Vector, i int) []byte {
+			return appendClockText(dst, engine.Values[int64](v)[i])
+		}, nil
+	case engine.KindTimestamp, engine.KindTimestampS, engine.KindTimestampMS, engine.KindTimestampNS:
+		scale := tsScale(t.Kind)
+		return func(dst []byte, v *engine.Vector, i int) []byte {
+			return appendTimestampText(dst, scale(engine.Values[int64](v)[i]), nil)
+		}, nil
+	case engine.KindTimestampTZ:
+		loc := es.loc
+		if loc == nil {
+			loc = time.UTC
+		}
+		return func(dst []byte, v *engine.Vector, i int) []byte {
+			return appendTimestampText(dst, engine.Values[int64](v)[i], loc)
+		}, nil
+	case engine.KindInterval:
+		return func(dst []byte, v *engine.Vector, i int) []byte {
+			m, d, us := v.Interval(i)
+			return appendIntervalText(dst, m, d, us)
+		}, nil
+	case engine.KindUUID:
+		return func(dst []byte, v *engine.Vector, i int) []byte {
+			return appendUUIDText(dst, uuidBytes(v, i))
+		}, nil
+	case engine.KindList, engine.KindArray:
+		return arrayTextEncoder(*t.Elem, es)
+	}
+	return nil, fmt.Errorf("no text encoder for %s", t)
+}
+
+func intText[T int8 | int16 | int32 | int64](dst []byte, v *engine.Vector, i int) []byte {
+	return strconv.AppendInt(dst, int64(engine.Values[T](v)[i]), 10)
+}
+
+func uintText[T uint8 | uint16 | uint32 | uint64](dst []byte, v *engine.Vector, i int) []byte {
+	return strconv.AppendUint(dst, uint64(engine.Values[T](v)[i]), 10)
+}
+
+// appendFloatText formats like PostgreSQL 12+ with extra_float_digits 1:
+// the shortest exact digits, fixed notation for decimal exponents in
+// [-4, 15) (float8) or [-4, 6) (float4), otherwise e-notation.
+func appendFloatText(dst []byte, f float64, bits int) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(dst, "NaN"...)
+	case math.IsInf(f, 1):
+		return append(dst, "Infinity"...)
+	case math.IsInf(f, -1):
+		return append(dst, "-Infinity"...)
+	case f == 0:
+		if math.Signbit(f) {
+			return append(dst, "-0"...)
+		}
+		return append(dst, '0')
+	}
+	var buf [32]byte
+	e := strconv.AppendFloat(buf[:0], f, 'e', -1, bits)
+	// e is [-]d[.ddd]e±XX; find the exponent.
+	k := len(e) - 1
+	for e[k] != 'e' {
+		k--
+	}
+	exp, _ := strconv.Atoi(string(e[k+1:]))
+	limit := 15
+	if bits == 32 {
+		limit = 6
+	}
+	if exp < -4 || exp >= limit {
+		return append(dst, e...)
+	}
+	return strconv.AppendFloat(dst, f, 'f', -1, bits)
+}
+
+func uuidBytes(v *engine.Vector, i int) [16]byte {
+	lo, hi := v.Int128(i)
+	hi ^= 1 << 63 // DuckDB flips the top bit so UUIDs sort as signed
+	var b [16]byte
+	for k := range 8 {
+		b[k] = byte(hi >> (56 - 8*k))
+		b[8+k] = byte(lo >> (56 - 8*k))
+	}
+	return b
+}
+
+func appendUUIDText(dst []byte, b [16]byte) []byte {
+	dst = hex.AppendEncode(dst, b[0:4])
+	dst = append(dst, '-')
+	dst = hex.AppendEncode(dst, b[4:6])
+	dst = append(dst, '-')
+	dst = hex.AppendEncode(dst, b[6:8])
+	dst = append(dst, '-')
+	dst = hex.AppendEncode(dst, b[8:10])
+	dst = append(dst, '-')
+	return hex.AppendEncode(dst, b[10:16])
+}
+
+// tsScale converts a TIMESTAMP_S/MS/NS value to microseconds (keeping
+// infinities).
+func tsScale(k engine.SQLKind) func(int64) int64 {
+	switch k {
+	case engine.KindTimestampS:
+		return func(x int64) int64 { return clampScale(x, 1_000_000) }
+	case engine.KindTimestampMS:
+		return func(x int64) int64 { return clampScale(x, 1_000) }
+	case engine.KindTimestampNS:
+		return func(x int64) int64 {
+			if x == math.MaxInt64 || x == -math.MaxInt64 {
+				return x
+			}
+			q := x / 1000
+			if x%1000 < 0 {
+				q--
+			}
+			return q
+		}
+	}
+	return func(x int64) int64 { return x }
+}
+
+func clampScale(x, m int64) int64 {
+	if x == math.MaxInt64 || x == -math.MaxInt64 {
+		return x
+	}
+	return x * m
+}

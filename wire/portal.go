@@ -1,0 +1,302 @@
+package wire
+
+import (
+	"context"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgproto3"
+
+	"github.com/spysql/spysql/engine"
+)
+
+// portal is a bound statement ready to run, possibly suspended midway
+// through its rows (Execute with a row limit).
+type portal struct {
+	name    string
+	p       *prepared
+	args    []engine.Arg
+	formats []int16 // Bind's result format codes (0, 1 or one per column)
+
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	rows   *engine.Rows
+	enc    []encodeFunc
+	vecs   []*engine.Vector
+	chunk  *engine.Chunk
+	pos    int
+	count  int64
+	emu    *emulatedResult
+	emuPos int
+
+	started, done bool
+	tag           string
+}
+
+func (pt *portal) close() {
+	if pt.rows != nil {
+		pt.rows.Close()
+		pt.rows = nil
+	}
+	if pt.cancel != nil {
+		pt.cancel(nil)
+	}
+	if pt.p != nil {
+		pt.p.release()
+		pt.p = nil
+	}
+}
+
+// formatOf applies the 0/1/N rule for column i.
+func formatOf(formats []int16, i int) int16 {
+	switch len(formats) {
+	case 0:
+		return 0
+	case 1:
+		return formats[0]
+	}
+	return formats[i]
+}
+
+// rowFields is the RowDescription of a portal's result.
+func (pt *portal) rowFields() []pgproto3.FieldDescription {
+	f := make([]pgproto3.FieldDescription, len(pt.p.fields))
+	copy(f, pt.p.fields)
+	for i := range f {
+		f[i].Format = formatOf(pt.formats, i)
+	}
+	return f
+}
+
+// allowedInFailed: only these statements run in an aborted transaction.
+func allowedInFailed(k stmtKind) bool {
+	return k == stmtCommit || k == stmtRollback || k == stmtRollbackTo
+}
+
+// execPortal runs or resumes pt, sending at most maxRows rows (0: all),
+// then CommandComplete or PortalSuspended. With describe (the simple
+// protocol) it sends RowDescription first.
+func (c *conn) execPortal(pt *portal, maxRows int, describe bool) error {
+	if c.txn == txnFailed && !allowedInFailed(pt.p.st.kind) {
+		return errorf(CodeInFailedSQLTransaction, "current transaction is aborted, commands ignored until end of transaction block")
+	}
+	if pt.done {
+		c.send(&pgproto3.CommandComplete{CommandTag: []byte(pt.tag)})
+		return nil
+	}
+	if pt.p.st.kind != stmtQuery {
+		return c.execEmulated(pt, maxRows, describe)
+	}
+	if !pt.started {
+		if err := c.startQuery(pt); err != nil {
+			pt.done = true
+			return err
+		}
+		if describe {
+			c.send(&pgproto3.RowDescription{Fields: pt.rowFields()})
+		}
+	}
+	c.setCurrent(pt.cancel)
+	defer c.setCurrent(nil)
+	if d := c.statementTimeout(); d > 0 {
+		t := time.AfterFunc(d, func() { pt.cancel(errStatementTimeout) })
+		defer t.Stop()
+	}
+	suspended, err := c.streamRows(pt, maxRows)
+	if err != nil {
+		pt.done = true
+		pt.rows.Close()
+		return err
+	}
+	if suspended {
+		c.send(&pgproto3.PortalSuspended{})
+		return nil
+	}
+	pt.done = true
+	pt.rows.Close()
+	pt.tag = queryTag(pt.p.st.tag, pt.count)
+	c.send(&pgproto3.CommandComplete{CommandTag: []byte(pt.tag)})
+	return nil
+}
+
+// startQuery starts DuckDB's streaming execution and picks encoders for
+// the result's columns and formats.
+func (c *conn) startQuery(pt *portal) error {
+	pt.started = true
+	pt.ctx, pt.cancel = context.WithCancelCause(c.ctx)
+	if _, err := c.srv.watcher.Check(pt.ctx); err != nil {
+		c.log.Warn("refresh lake views", "err", err)
+	}
+	c.setCurrent(pt.cancel)
+	var stop func() bool
+	if d := c.statementTimeout(); d > 0 {
+		t := time.AfterFunc(d, func() { pt.cancel(errStatementTimeout) })
+		stop = t.Stop
+	}
+	rows, err := pt.p.eng.Execute(pt.ctx, pt.args)
+	if stop != nil {
+		stop()
+	}
+	c.setCurrent(nil)
+	if err != nil {
+		return err
+	}
+	pt.rows = rows
+	cols := rows.Columns()
+	if len(cols) != len(pt.p.fields) {
+		return errorf(CodeInternalError, "result has %d columns, %d were described", len(cols), len(pt.p.fields))
+	}
+	es := encodeSettings{loc: c.settings.location()}
+	pt.enc = make([]encodeFunc, len(cols))
+	pt.vecs = make([]*engine.Vector, len(cols))
+	for i, col := range cols {
+		var enc encodeFunc
+		if formatOf(pt.formats, i) == 1 {
+			enc, err = binaryEncoder(col.Type)
+		} else {
+			enc, err = textEncoder(col.Type, es)
+		}
+		if err != nil {
+			return errorf(CodeFeatureNotSupported, "column %q: %v", col.Name, err)
+		}
+		pt.enc[i] = enc
+	}
+	return nil
+}
+
+// streamRows encodes rows straight from DuckDB's vectors into DataRow
+// messages, flushing every flushThreshold bytes, so memory stays flat
+// and the first rows reach the client while DuckDB still works.
+func (c *conn) streamRows(pt *portal, maxRows int) (suspended bool, err error) {
+	ncol := len(pt.enc)
+	sent := 0
+	for {
+		if pt.chunk == nil || pt.pos >= pt.chunk.Len() {
+			ch, err := pt.rows.Next()
+			if err != nil {
+				pt.chunk = nil
+				return false, err
+			}
+			if ch == nil {
+				pt.chunk = nil
+				return false, nil
+			}
+			pt.chunk, pt.pos = ch, 0
+			for j := range ncol {
+				pt.vecs[j] = ch.Column(j)
+			}
+		}
+		n := pt.chunk.Len()
+		for ; pt.pos < n; pt.pos++ {
+			if maxRows > 0 && sent >= maxRows {
+				return true, nil
+			}
+			i := pt.pos
+			out := c.out
+			start := len(out)
+			out = append(out, 'D', 0, 0, 0, 0, byte(ncol>>8), byte(ncol))
+			for j, v := range pt.vecs {
+				if !v.Valid(i) {
+					out = append(out, 0xff, 0xff, 0xff, 0xff)
+					continue
+				}
+				at := len(out)
+				out = append(out, 0, 0, 0, 0)
+				out = pt.enc[j](out, v, i)
+				be.PutUint32(out[at:], uint32(len(out)-at-4))
+			}
+			be.PutUint32(out[start+1:], uint32(len(out)-start-1))
+			c.out = out
+			pt.count++
+			sent++
+			if len(c.out) >= flushThreshold {
+				if err := c.flush(); err != nil {
+					return false, err
+				}
+			}
+		}
+	}
+}
+
+// queryTag is the CommandComplete tag of a query that returned n rows.
+func queryTag(verb string, n int64) string {
+	switch verb {
+	case "SELECT", "SHOW", "":
+		// DuckDB's SHOW TABLES and friends are queries.
+		return "SELECT " + strconv.FormatInt(n, 10)
+	}
+	return verb
+}
+
+// execEmulated runs a statement the server answers itself.
+func (c *conn) execEmulated(pt *portal, maxRows int, describe bool) error {
+	if !pt.started {
+		pt.started = true
+		res, err := c.runEmulated(pt.p.st)
+		if err != nil {
+			pt.done = true
+			return err
+		}
+		pt.emu = res
+		if describe && res.cols != nil {
+			c.send(&pgproto3.RowDescription{Fields: textFields(res.cols)})
+		}
+		for _, name := range res.changed {
+			c.send(&pgproto3.ParameterStatus{Name: name, Value: c.settings.vals[name]})
+		}
+	}
+	res := pt.emu
+	sent := 0
+	for ; pt.emuPos < len(res.rows); pt.emuPos++ {
+		if maxRows > 0 && sent >= maxRows {
+			c.send(&pgproto3.PortalSuspended{})
+			return nil
+		}
+		vals := make([][]byte, len(res.rows[pt.emuPos]))
+		for i, v := range res.rows[pt.emuPos] {
+			vals[i] = []byte(v)
+		}
+		c.send(&pgproto3.DataRow{Values: vals})
+		sent++
+	}
+	pt.done = true
+	pt.tag = res.tag
+	c.send(&pgproto3.CommandComplete{CommandTag: []byte(pt.tag)})
+	return nil
+}
+
+// runEmulated dispatches transaction control and settings statements.
+func (c *conn) runEmulated(st statement) (*emulatedResult, error) {
+	switch st.kind {
+	case stmtBegin, stmtCommit, stmtRollback, stmtSavepoint, stmtRelease, stmtRollbackTo:
+		return c.execTransaction(st)
+	case stmtSet:
+		return c.execSet(st)
+	case stmtShow:
+		return c.execShow(st)
+	case stmtReset:
+		return c.execReset(st)
+	case stmtDiscard:
+		return c.execDiscard(st)
+	}
+	return nil, errorf(CodeInternalError, "statement kind %d cannot be emulated", st.kind)
+}
+
+func (c *conn) setCurrent(cancel context.CancelCauseFunc) {
+	c.mu.Lock()
+	c.current = cancel
+	c.mu.Unlock()
+}
+
+// statementTimeout is the session's statement_timeout, else the
+// server's.
+func (c *conn) statementTimeout() time.Duration {
+	if d := c.settings.statementTimeout(); d > 0 {
+		return d
+	}
+	if d := c.srv.cfg.StatementTimeout; d > 0 && d < math.MaxInt64 {
+		return d
+	}
+	return 0
+}

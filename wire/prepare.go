@@ -1,0 +1,154 @@
+package wire
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5/pgproto3"
+
+	"github.com/spysql/spysql/engine"
+)
+
+// prepared is a parsed statement: a named or unnamed prepared statement
+// of the extended protocol, or the statement of a simple query.
+type prepared struct {
+	name string
+	st   statement
+	// eng is DuckDB's prepared statement (stmtQuery only).
+	eng *engine.Stmt
+	// paramOIDs are the parameter types: the client's where it gave one,
+	// else DuckDB's (text when DuckDB cannot tell).
+	paramOIDs []uint32
+	// paramTypes are DuckDB's parameter types (len may be < paramOIDs).
+	paramTypes []engine.SQLType
+	// cols are the result columns; fields their RowDescription.
+	cols   []engine.ResultColumn
+	fields []pgproto3.FieldDescription
+	refs   int // portals using eng
+	closed bool
+}
+
+// prepareStatement classifies sql and, for a query, has DuckDB prepare
+// it. Forbidden statements fail here, before anything runs.
+func (c *conn) prepareStatement(ctx context.Context, name, sql string, oids []uint32) (*prepared, error) {
+	st := classify(sql)
+	p := &prepared{name: name, st: st}
+	switch st.kind {
+	case stmtForbidden:
+		return nil, errorf(CodeInsufficientPrivilege, "permission denied: %s is not allowed, spysql is read-only", st.what)
+	case stmtQuery:
+		if err := c.prepareQuery(ctx, p); err != nil {
+			return nil, err
+		}
+	case stmtShow:
+		if res, err := c.execShow(st); err == nil {
+			p.fields = textFields(res.cols)
+		}
+	}
+	if len(oids) > len(p.paramTypes) && st.kind != stmtQuery {
+		return nil, errorf(CodeProtocolViolation, "statement has no parameters, %d parameter types given", len(oids))
+	}
+	n := max(len(oids), len(p.paramTypes))
+	p.paramOIDs = make([]uint32, n)
+	for i := range n {
+		switch {
+		case i < len(oids) && oids[i] != 0:
+			p.paramOIDs[i] = oids[i]
+		case i < len(p.paramTypes):
+			if pt, ok := typeFor(p.paramTypes[i]); ok {
+				p.paramOIDs[i] = pt.oid
+			} else {
+				p.paramOIDs[i] = oidText
+			}
+		default:
+			p.paramOIDs[i] = oidText
+		}
+	}
+	return p, nil
+}
+
+// prepareQuery prepares a query in DuckDB, checks that DuckDB agrees it
+// is read-only, and rewrites it when a column has no wire type.
+func (c *conn) prepareQuery(ctx context.Context, p *prepared) error {
+	if _, err := c.srv.watcher.Check(ctx); err != nil {
+		c.log.Warn("refresh lake views", "err", err)
+	}
+	eng, err := c.sess.Prepare(ctx, p.st.sql)
+	if err != nil {
+		return err
+	}
+	switch eng.Kind() {
+	case engine.StmtSelect, engine.StmtExplain:
+	default:
+		eng.Close()
+		return errorf(CodeInsufficientPrivilege, "permission denied: only queries are allowed, spysql is read-only")
+	}
+	if wrapped := wrapQuery(p.st.sql, eng.Columns()); wrapped != "" {
+		params := eng.Params()
+		eng.Close()
+		if eng, err = c.sess.Prepare(ctx, wrapped); err != nil {
+			return err
+		}
+		// Parameter types as the user's statement has them.
+		p.paramTypes = params
+	} else {
+		p.paramTypes = eng.Params()
+	}
+	p.eng = eng
+	p.cols = eng.Columns()
+	p.fields = make([]pgproto3.FieldDescription, len(p.cols))
+	for i, col := range p.cols {
+		pt, _ := typeFor(col.Type)
+		p.fields[i] = pgproto3.FieldDescription{
+			Name: []byte(col.Name), DataTypeOID: pt.oid, DataTypeSize: pt.size, TypeModifier: pt.typmod,
+		}
+	}
+	return nil
+}
+
+// textFields describes text columns (SHOW).
+func textFields(cols []string) []pgproto3.FieldDescription {
+	f := make([]pgproto3.FieldDescription, len(cols))
+	for i, n := range cols {
+		f[i] = pgproto3.FieldDescription{Name: []byte(n), DataTypeOID: oidText, DataTypeSize: -1, TypeModifier: -1}
+	}
+	return f
+}
+
+// release drops a portal's reference; the DuckDB statement is freed once
+// the statement is closed and unused.
+func (p *prepared) release() {
+	p.refs--
+	p.free()
+}
+
+func (p *prepared) close() {
+	p.closed = true
+	p.free()
+}
+
+func (p *prepared) free() {
+	if p.closed && p.refs <= 0 && p.eng != nil {
+		p.eng.Close()
+		p.eng = nil
+	}
+}
+
+// closeAllPrepared drops every portal and prepared statement.
+func (c *conn) closeAllPrepared() {
+	for name, pt := range c.portals {
+		pt.close()
+		delete(c.portals, name)
+	}
+	for name, p := range c.stmts {
+		p.close()
+		delete(c.stmts, name)
+	}
+}
+
+// closePortals drops every portal (a transaction ended).
+func (c *conn) closePortals() {
+	for name, pt := range c.portals {
+		pt.close()
+		delete(c.portals, name)
+	}
+}

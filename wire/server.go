@@ -1,0 +1,242 @@
+package wire
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/spysql/spysql/engine"
+)
+
+// AuthMode is how clients authenticate.
+type AuthMode string
+
+// Authentication modes. There is no default in the type: Config.Auth ""
+// means SCRAM, and trust must be asked for.
+const (
+	AuthSCRAM AuthMode = "scram"
+	AuthTrust AuthMode = "trust"
+)
+
+// Config configures a Server. Zero fields take the documented defaults.
+type Config struct {
+	// Auth is AuthSCRAM (default) or AuthTrust.
+	Auth AuthMode
+	// Users are the SCRAM verifiers (required for AuthSCRAM).
+	Users *Users
+	// TLS, if set, answers SSLRequest with 'S' and runs TLS.
+	TLS *tls.Config
+	// MaxConnections bounds concurrent client sessions (default 100);
+	// beyond it clients get 53300.
+	MaxConnections int
+	// StatementTimeout bounds every statement unless the session sets
+	// statement_timeout (default 0: none).
+	StatementTimeout time.Duration
+	// IdleTimeout closes a session idle that long outside a transaction
+	// (default 0: never) with 57P05.
+	IdleTimeout time.Duration
+	// StartupTimeout bounds the startup and authentication exchange
+	// (default 10s).
+	StartupTimeout time.Duration
+	// MaxMessageSize bounds one client message (default 16 MiB).
+	MaxMessageSize int
+	// LoginFailures failed logins from one address within LoginWindow
+	// lock that address out for the rest of the window (defaults 5, 1m).
+	LoginFailures int
+	LoginWindow   time.Duration
+	// Version is spysql's version for server_version ("15.0 (spysql X)").
+	Version string
+	// Logger receives the server's logs (default: discarded).
+	Logger *slog.Logger
+}
+
+func (c *Config) fill() error {
+	if c.Auth == "" {
+		c.Auth = AuthSCRAM
+	}
+	switch c.Auth {
+	case AuthSCRAM:
+		if c.Users == nil {
+			return errors.New("scram auth needs a users file (spysql passwd)")
+		}
+	case AuthTrust:
+	default:
+		return fmt.Errorf("unknown auth mode %q (want scram or trust)", c.Auth)
+	}
+	if c.MaxConnections <= 0 {
+		c.MaxConnections = 100
+	}
+	if c.StartupTimeout <= 0 {
+		c.StartupTimeout = 10 * time.Second
+	}
+	if c.MaxMessageSize <= 0 {
+		c.MaxMessageSize = 16 << 20
+	}
+	if c.LoginFailures <= 0 {
+		c.LoginFailures = 5
+	}
+	if c.LoginWindow <= 0 {
+		c.LoginWindow = time.Minute
+	}
+	if c.Version == "" {
+		c.Version = "dev"
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return nil
+}
+
+// Server serves the lake of one engine.DB over the PostgreSQL protocol.
+type Server struct {
+	cfg     Config
+	db      *engine.DB
+	watcher *engine.LakeWatcher
+	log     *slog.Logger
+	limiter *loginLimiter
+
+	mu       sync.Mutex
+	conns    map[uint32]*conn // by BackendKeyData process id
+	sessions int              // authenticated + starting sessions
+	closing  bool
+	lns      []net.Listener
+	wg       sync.WaitGroup
+}
+
+// NewServer checks cfg and fills its defaults.
+func NewServer(db *engine.DB, cfg Config) (*Server, error) {
+	if err := cfg.fill(); err != nil {
+		return nil, fmt.Errorf("wire config: %w", err)
+	}
+	return &Server{
+		cfg:     cfg,
+		db:      db,
+		watcher: engine.NewLakeWatcher(db),
+		log:     cfg.Logger.With("subsystem", "wire"),
+		limiter: newLoginLimiter(cfg.LoginFailures, cfg.LoginWindow),
+		conns:   map[uint32]*conn{},
+	}, nil
+}
+
+// Serve accepts connections on ln until ctx ends or Close is called. It
+// returns nil after a clean shutdown.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		return errors.New("server closed")
+	}
+	s.lns = append(s.lns, ln)
+	s.mu.Unlock()
+	stop := context.AfterFunc(ctx, func() { s.Close() })
+	defer stop()
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			s.mu.Lock()
+			closing := s.closing
+			s.mu.Unlock()
+			if closing {
+				return nil
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				time.Sleep(10 * time.Millisecond)
+				continue
+			}
+			return fmt.Errorf("accept: %w", err)
+		}
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.serveConn(ctx, nc)
+		}()
+	}
+}
+
+// Close stops accepting, cancels running statements, closes every client
+// connection and waits for their goroutines.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		s.wg.Wait()
+		return nil
+	}
+	s.closing = true
+	lns := s.lns
+	conns := make([]*conn, 0, len(s.conns))
+	for _, c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, ln := range lns {
+		ln.Close()
+	}
+	for _, c := range conns {
+		c.shutdown()
+	}
+	s.wg.Wait()
+	return nil
+}
+
+// acquire reserves a session slot; false means max_connections is
+// reached.
+func (s *Server) acquire() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sessions >= s.cfg.MaxConnections || s.closing {
+		return false
+	}
+	s.sessions++
+	return true
+}
+
+func (s *Server) release() {
+	s.mu.Lock()
+	s.sessions--
+	s.mu.Unlock()
+}
+
+// register gives c a unique process id for BackendKeyData.
+func (s *Server) register(c *conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	for {
+		pid := c.key.pid
+		if _, dup := s.conns[pid]; !dup && pid != 0 {
+			s.conns[pid] = c
+			return true
+		}
+		c.key = newCancelKey()
+	}
+}
+
+func (s *Server) unregister(c *conn) {
+	s.mu.Lock()
+	if s.conns[c.key.pid] == c {
+		delete(s.conns, c.key.pid)
+	}
+	s.mu.Unlock()
+}
+
+// cancel handles a CancelRequest: the statement running on the session
+// with that key, if the secret matches, is interrupted.
+func (s *Server) cancel(pid uint32, secret []byte) {
+	s.mu.Lock()
+	c := s.conns[pid]
+	s.mu.Unlock()
+	if c == nil || !c.key.matches(secret) {
+		s.log.Debug("cancel request for unknown key", "pid", pid)
+		return
+	}
+	c.cancelStatement(errUserCancel)
+}
