@@ -206,10 +206,12 @@ func importFile[T engine.Record](ctx context.Context, im *Importer, path string,
 	// Pass 2: write.
 	if im.cfg.Progress != nil {
 		im.cfg.Progress.Start(path, n)
-		defer im.cfg.Progress.Finish()
 	}
 	w := &batchWriter[T]{im: im, prefix: "import-" + sum[:16], res: &res, parts: map[string]bool{}}
 	err = rescan(ctx, path, sp, im.cfg.BatchRows, st, n, func(batch []T) error { return w.write(ctx, batch) })
+	if im.cfg.Progress != nil {
+		im.cfg.Progress.Finish()
+	}
 	if err != nil {
 		return res, err
 	}
@@ -225,7 +227,7 @@ func importFile[T engine.Record](ctx context.Context, im *Importer, path string,
 	res.Elapsed = time.Since(start)
 	im.log.Info("imported", "file", path, "table", res.Table, "records", n, "files", len(res.Files),
 		"partitions", len(res.Partitions), "unchanged", res.Unchanged, "sha256", sum,
-		"elapsed", res.Elapsed.Round(time.Millisecond))
+		"elapsed", res.Elapsed.Round(time.Millisecond), "records_per_s", int64(float64(n)/res.Elapsed.Seconds()))
 	return res, nil
 }
 
