@@ -370,3 +370,19 @@ func resultError(res *bindings.Result) error {
 	}
 	return e
 }
+
+// CheckSyntax parses query with DuckDB's parser without preparing or
+// running anything; it returns an ErrParser error for invalid SQL.
+func (s *Session) CheckSyntax(query string) error {
+	var ext bindings.ExtractedStatements
+	n := bindings.ExtractStatements(s.raw, query, &ext)
+	defer bindings.DestroyExtracted(&ext)
+	if n == 0 {
+		e := newError(bindings.ExtractStatementsError(ext))
+		if e.Kind == ErrOther {
+			e.Kind = ErrParser
+		}
+		return e
+	}
+	return nil
+}

@@ -26,12 +26,10 @@ type portal struct {
 	vecs   []*engine.Vector
 	chunk  *engine.Chunk
 	pos    int
-	count  int64
 	emu    *emulatedResult
 	emuPos int
 
 	started, done bool
-	tag           string
 }
 
 func (pt *portal) close() {
@@ -81,8 +79,13 @@ func (c *conn) execPortal(pt *portal, maxRows int, describe bool) error {
 	if c.txn == txnFailed && !allowedInFailed(pt.p.st.kind) {
 		return errorf(CodeInFailedSQLTransaction, "current transaction is aborted, commands ignored until end of transaction block")
 	}
+	if pt.done && pt.emu != nil {
+		c.send(&pgproto3.CommandComplete{CommandTag: []byte(pt.emu.tag)})
+		return nil
+	}
 	if pt.done {
-		c.send(&pgproto3.CommandComplete{CommandTag: []byte(pt.tag)})
+		// An exhausted portal returns no more rows.
+		c.send(&pgproto3.CommandComplete{CommandTag: []byte(queryTag(pt.p.st.tag, 0))})
 		return nil
 	}
 	if pt.p.st.kind != stmtQuery {
@@ -103,7 +106,7 @@ func (c *conn) execPortal(pt *portal, maxRows int, describe bool) error {
 		t := time.AfterFunc(d, func() { pt.cancel(errStatementTimeout) })
 		defer t.Stop()
 	}
-	suspended, err := c.streamRows(pt, maxRows)
+	sent, suspended, err := c.streamRows(pt, maxRows)
 	if err != nil {
 		pt.done = true
 		pt.rows.Close()
@@ -115,8 +118,8 @@ func (c *conn) execPortal(pt *portal, maxRows int, describe bool) error {
 	}
 	pt.done = true
 	pt.rows.Close()
-	pt.tag = queryTag(pt.p.st.tag, pt.count)
-	c.send(&pgproto3.CommandComplete{CommandTag: []byte(pt.tag)})
+	// As PostgreSQL: the count is of the rows this Execute returned.
+	c.send(&pgproto3.CommandComplete{CommandTag: []byte(queryTag(pt.p.st.tag, int64(sent)))})
 	return nil
 }
 
@@ -168,19 +171,18 @@ func (c *conn) startQuery(pt *portal) error {
 // streamRows encodes rows straight from DuckDB's vectors into DataRow
 // messages, flushing every flushThreshold bytes, so memory stays flat
 // and the first rows reach the client while DuckDB still works.
-func (c *conn) streamRows(pt *portal, maxRows int) (suspended bool, err error) {
+func (c *conn) streamRows(pt *portal, maxRows int) (sent int, suspended bool, err error) {
 	ncol := len(pt.enc)
-	sent := 0
 	for {
 		if pt.chunk == nil || pt.pos >= pt.chunk.Len() {
 			ch, err := pt.rows.Next()
 			if err != nil {
 				pt.chunk = nil
-				return false, err
+				return sent, false, err
 			}
 			if ch == nil {
 				pt.chunk = nil
-				return false, nil
+				return sent, false, nil
 			}
 			pt.chunk, pt.pos = ch, 0
 			for j := range ncol {
@@ -190,7 +192,7 @@ func (c *conn) streamRows(pt *portal, maxRows int) (suspended bool, err error) {
 		n := pt.chunk.Len()
 		for ; pt.pos < n; pt.pos++ {
 			if maxRows > 0 && sent >= maxRows {
-				return true, nil
+				return sent, true, nil
 			}
 			i := pt.pos
 			out := c.out
@@ -208,11 +210,10 @@ func (c *conn) streamRows(pt *portal, maxRows int) (suspended bool, err error) {
 			}
 			be.PutUint32(out[start+1:], uint32(len(out)-start-1))
 			c.out = out
-			pt.count++
 			sent++
 			if len(c.out) >= flushThreshold {
 				if err := c.flush(); err != nil {
-					return false, err
+					return sent, false, err
 				}
 			}
 		}
@@ -261,8 +262,7 @@ func (c *conn) execEmulated(pt *portal, maxRows int, describe bool) error {
 		sent++
 	}
 	pt.done = true
-	pt.tag = res.tag
-	c.send(&pgproto3.CommandComplete{CommandTag: []byte(pt.tag)})
+	c.send(&pgproto3.CommandComplete{CommandTag: []byte(res.tag)})
 	return nil
 }
 

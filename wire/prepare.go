@@ -34,6 +34,9 @@ func (c *conn) prepareStatement(ctx context.Context, name, sql string, oids []ui
 	p := &prepared{name: name, st: st}
 	switch st.kind {
 	case stmtForbidden:
+		if err := c.sess.CheckSyntax(sql); err != nil {
+			return nil, err
+		}
 		return nil, errorf(CodeInsufficientPrivilege, "permission denied: %s is not allowed, spysql is read-only", st.what)
 	case stmtQuery:
 		if err := c.prepareQuery(ctx, p); err != nil {

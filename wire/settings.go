@@ -40,11 +40,26 @@ func checkInt(v string) (string, error) {
 	return v, nil
 }
 
+// checkDuration accepts a time GUC and shows it as PostgreSQL does: in
+// the largest unit that divides it (5000 -> 5s, 60000 -> 1min).
 func checkDuration(v string) (string, error) {
-	if _, err := parsePGDuration(v); err != nil {
+	d, err := parsePGDuration(v)
+	if err != nil {
 		return "", err
 	}
-	return v, nil
+	ms := d.Milliseconds()
+	if ms == 0 {
+		return "0", nil
+	}
+	for _, u := range []struct {
+		ms   int64
+		name string
+	}{{86_400_000, "d"}, {3_600_000, "h"}, {60_000, "min"}, {1000, "s"}} {
+		if ms%u.ms == 0 {
+			return strconv.FormatInt(ms/u.ms, 10) + u.name, nil
+		}
+	}
+	return strconv.FormatInt(ms, 10) + "ms", nil
 }
 
 func checkTimeZone(v string) (string, error) {

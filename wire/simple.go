@@ -6,7 +6,9 @@ import (
 
 // handleQuery runs a simple-protocol Query: every statement in it, in
 // order, each with RowDescription, DataRows and CommandComplete; the
-// first error ends the message. One ReadyForQuery closes it.
+// first error ends the message. As in PostgreSQL, the whole string is
+// parsed first, so a syntax error anywhere runs nothing. One
+// ReadyForQuery closes it.
 func (c *conn) handleQuery(sql string) error {
 	stmts := splitStatements(sql)
 	if len(stmts) == 0 {
@@ -22,8 +24,26 @@ func (c *conn) handleQuery(sql string) error {
 		pt.close()
 		delete(c.portals, "")
 	}
-	for _, s := range stmts {
-		if err := c.runSimple(s); err != nil {
+	preps := make([]*prepared, len(stmts))
+	errs := make([]error, len(stmts))
+	defer func() {
+		for _, p := range preps {
+			if p != nil {
+				p.close()
+			}
+		}
+	}()
+	for i, s := range stmts {
+		preps[i], errs[i] = c.prepareStatement(c.ctx, "", s, nil)
+		if errs[i] != nil && toPGError(errs[i]).Code == CodeSyntaxError {
+			if fatal := c.statementFailed(errs[i]); fatal != nil {
+				return fatal
+			}
+			return c.ready()
+		}
+	}
+	for i := range stmts {
+		if err := c.runSimple(classify(stmts[i]), preps[i], errs[i]); err != nil {
 			if fatal := c.statementFailed(err); fatal != nil {
 				return fatal
 			}
@@ -36,18 +56,16 @@ func (c *conn) handleQuery(sql string) error {
 	return c.ready()
 }
 
-// runSimple runs one statement of a Query message, rows in text.
-func (c *conn) runSimple(sql string) error {
-	st := classify(sql)
+// runSimple runs one prepared statement of a Query message, rows in
+// text; prepErr is the error preparing it gave, reported in its turn.
+func (c *conn) runSimple(st statement, p *prepared, prepErr error) error {
 	if c.txn == txnFailed && !allowedInFailed(st.kind) {
 		return errorf(CodeInFailedSQLTransaction, "current transaction is aborted, commands ignored until end of transaction block")
 	}
-	p, err := c.prepareStatement(c.ctx, "", sql, nil)
-	if err != nil {
-		return err
+	if prepErr != nil {
+		return prepErr
 	}
-	defer p.close()
-	if len(p.paramOIDs) > 0 && st.kind == stmtQuery {
+	if len(p.paramOIDs) > 0 {
 		return errorf(CodeUndefinedParameter, "there is no parameter $1")
 	}
 	p.refs++
