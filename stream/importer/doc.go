@@ -34,12 +34,16 @@
 // DBN: instrument ids resolve to the raw symbol (ESH1) through the metadata's
 // symbol mappings on the UTC date of ts_recv; the symbol= partition is
 // Config.SymbolRoot or the root derived from the symbol (dbn.Root: ESH1 ->
-// ES). Prices are fixed-point 1e-9; UNDEF_PRICE becomes 0, which Bronze
+// ES). Files requested in parent or continuous symbology (ES.FUT, ES.c.0)
+// map instrument ids to that requested symbol, which then is the instrument
+// (the file names no contract); its root is the part before the dot.
+// Prices are fixed-point 1e-9; UNDEF_PRICE becomes 0, which Bronze
 // writes as NULL in MBP-10's optional price columns. A trade's side is the
 // aggressor's: 'B' (buyer) -> +1, 'A' (seller) -> -1, else 0. The futures
 // trade exchange is the dataset's venue (GLBX for GLBX.MDP3). seq is the
-// venue sequence number. ts_out, ts_in_delta and publisher_id have no Bronze
-// column and are dropped.
+// venue sequence number. An undefined ts_recv is stored as 0; a record with
+// an undefined ts_event cannot be partitioned and fails the file. ts_out,
+// ts_in_delta and publisher_id have no Bronze column and are dropped.
 //
 // Polygon: ts_event_ns is participant_timestamp when present and nonzero,
 // else sip_timestamp; ts_recv_ns is sip_timestamp. Stocks partition by
