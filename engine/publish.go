@@ -84,8 +84,12 @@ func Publish(tmp *os.File, final string, replace bool) (PublishResult, error) {
 		// Link refuses to replace an existing name, closing the race between
 		// the check above and the publish.
 		if err := os.Link(tmpName, final); err != nil {
-			os.Remove(tmpName)
+			defer os.Remove(tmpName)
 			if errors.Is(err, os.ErrExist) {
+				// Another writer published the name first.
+				if same, cerr := sameContent(tmpName, final); cerr == nil && same {
+					return Unchanged, nil
+				}
 				return 0, fmt.Errorf("publish %s: %w", final, ErrExists)
 			}
 			return 0, fmt.Errorf("publish %s: %w", final, err)

@@ -147,3 +147,23 @@ func assertNoTempFiles(t *testing.T, root string) {
 		return nil
 	})
 }
+
+// TestConcurrentIdenticalWrites races writers of the same name and rows:
+// all succeed, one file results.
+func TestConcurrentIdenticalWrites(t *testing.T) {
+	lake := testLake(t)
+	recs := []StockTrade{{TsEventNS: ns(t, "2025-12-15T15:00:00Z"), Symbol: "SPY", Price: 600, Size: 10}}
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		go func() {
+			_, err := WriteBronze(context.Background(), lake, recs, "same")
+			errs <- err
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	assertNoTempFiles(t, lake.Root())
+}
