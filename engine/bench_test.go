@@ -111,3 +111,24 @@ func BenchmarkWriteBronze(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(recs))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+// BenchmarkWriteBronzeMBP10 measures the writer on wide MBP-10 rows.
+func BenchmarkWriteBronzeMBP10(b *testing.B) {
+	lake, _ := OpenLake(b.TempDir(), true)
+	base := time.Date(2025, 12, 15, 14, 0, 0, 0, time.UTC).UnixNano()
+	recs := make([]MBP10, 300_000)
+	for j := range recs {
+		px := 6800 + float64(j%80)*0.25
+		r := MBP10{TsEventNS: base + int64(j)*1000, Source: "synthetic", Symbol: "ES", Instrument: "ESZ5", Action: "A", Side: "B", Price: px, Size: int64(j%9 + 1), Seq: int64(j)}
+		r.BidPx00, r.BidPx01, r.BidPx02, r.BidPx03, r.BidPx04, r.BidPx05, r.BidPx06, r.BidPx07, r.BidPx08, r.BidPx09 = px, px-0.25, px-0.5, px-0.75, px-1, px-1.25, px-1.5, px-1.75, px-2, px-2.25
+		r.AskPx00, r.AskPx01, r.AskPx02, r.AskPx03, r.AskPx04, r.AskPx05, r.AskPx06, r.AskPx07, r.AskPx08, r.AskPx09 = px+0.25, px+0.5, px+0.75, px+1, px+1.25, px+1.5, px+1.75, px+2, px+2.25, px+2.5
+		r.BidSz00, r.BidSz05, r.AskSz00, r.AskSz09 = int64(j%13+1), 5, 7, 9
+		recs[j] = r
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := WriteBronze(context.Background(), lake, recs, fmt.Sprintf("w%d", i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(recs))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}

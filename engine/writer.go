@@ -71,42 +71,91 @@ func WriteBronze[T Record](ctx context.Context, lake Lake, recs []T, name string
 	if !strings.HasSuffix(name, ".parquet") {
 		name += ".parquet"
 	}
-	type part struct{ key, date, hour string }
-	groups := map[part][]T{}
-	for _, r := range recs {
-		if r.partitionKey() == "" {
-			return nil, fmt.Errorf("write bronze: record at %d has no symbol", r.eventNS())
+	for i := range recs {
+		if recs[i].partitionKey() == "" {
+			return nil, fmt.Errorf("write bronze: record at %d has no symbol", recs[i].eventNS())
 		}
-		d, h := PartitionOf(r.eventNS())
-		p := part{r.partitionKey(), d, h}
-		groups[p] = append(groups[p], r)
 	}
-	parts := make([]part, 0, len(groups))
-	for p := range groups {
-		parts = append(parts, p)
+	// Order rows by partition, then time, then seq, then input position.
+	// Sorted input (the common case) is written in place; otherwise an
+	// index permutation is sorted, not the wide records themselves.
+	compare := func(a, b *T) int {
+		return cmp.Or(cmp.Compare((*a).partitionKey(), (*b).partitionKey()),
+			cmp.Compare(hourOf((*a).eventNS()), hourOf((*b).eventNS())),
+			cmp.Compare((*a).eventNS(), (*b).eventNS()),
+			cmp.Compare((*a).seqKey(), (*b).seqKey()))
 	}
-	slices.SortFunc(parts, func(a, b part) int {
-		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.date, b.date), cmp.Compare(a.hour, b.hour))
-	})
+	var order []int32
+	for i := 1; i < len(recs); i++ {
+		if compare(&recs[i-1], &recs[i]) > 0 {
+			order = make([]int32, len(recs))
+			for j := range order {
+				order[j] = int32(j)
+			}
+			slices.SortStableFunc(order, func(a, b int32) int { return compare(&recs[a], &recs[b]) })
+			break
+		}
+	}
+	at := func(i int) *T {
+		if order != nil {
+			return &recs[order[i]]
+		}
+		return &recs[i]
+	}
+	var zero T
 	var out []WrittenFile
-	for _, p := range parts {
+	for lo := 0; lo < len(recs); {
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		rows := groups[p]
-		slices.SortStableFunc(rows, func(a, b T) int {
-			return cmp.Or(cmp.Compare(a.eventNS(), b.eventNS()), cmp.Compare(a.seqKey(), b.seqKey()))
-		})
-		var zero T
-		dir := lake.PartitionDir(zero.bronzeTable(), p.key, p.date, p.hour)
+		first := at(lo)
+		hi := lo + 1
+		for hi < len(recs) && (*at(hi)).partitionKey() == (*first).partitionKey() && hourOf((*at(hi)).eventNS()) == hourOf((*first).eventNS()) {
+			hi++
+		}
+		date, hour := PartitionOf((*first).eventNS())
+		dir := lake.PartitionDir(zero.bronzeTable(), (*first).partitionKey(), date, hour)
 		final := filepath.Join(dir, name)
+		var rows func(*parquet.GenericWriter[T]) error
+		if order == nil {
+			run := recs[lo:hi]
+			rows = func(w *parquet.GenericWriter[T]) error { _, err := w.Write(run); return err }
+		} else {
+			idx := order[lo:hi]
+			rows = func(w *parquet.GenericWriter[T]) error {
+				buf := make([]T, 0, min(len(idx), 4096))
+				for len(idx) > 0 {
+					n := min(len(idx), cap(buf))
+					buf = buf[:0]
+					for _, k := range idx[:n] {
+						buf = append(buf, recs[k])
+					}
+					if _, err := w.Write(buf); err != nil {
+						return err
+					}
+					idx = idx[n:]
+				}
+				return nil
+			}
+		}
 		res, err := writeParquetFile(dir, final, rows)
 		if err != nil {
 			return out, err
 		}
-		out = append(out, WrittenFile{Path: final, Rows: len(rows), Unchanged: res == Unchanged})
+		out = append(out, WrittenFile{Path: final, Rows: hi - lo, Unchanged: res == Unchanged})
+		lo = hi
 	}
 	return out, nil
+}
+
+// hourOf is the UTC hour bucket of a nanosecond time (floor division).
+func hourOf(ns int64) int64 {
+	const h = int64(time.Hour)
+	q := ns / h
+	if ns%h < 0 {
+		q--
+	}
+	return q
 }
 
 // ParquetOptions are the writer settings shared by every tier: ZSTD level 3
@@ -118,18 +167,17 @@ func ParquetOptions() []parquet.WriterOption {
 	}
 }
 
-func writeParquetFile[T any](dir, final string, rows []T) (PublishResult, error) {
+func writeParquetFile[T any](dir, final string, rows func(*parquet.GenericWriter[T]) error) (PublishResult, error) {
 	tmp, err := TempFile(dir, filepath.Base(final))
 	if err != nil {
 		return 0, err
 	}
 	w := parquet.NewGenericWriter[T](tmp, ParquetOptions()...)
-	if _, err := w.Write(rows); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return 0, fmt.Errorf("write %s: %w", final, err)
+	err = rows(w)
+	if err == nil {
+		err = w.Close()
 	}
-	if err := w.Close(); err != nil {
+	if err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
 		return 0, fmt.Errorf("write %s: %w", final, err)
