@@ -120,4 +120,3 @@ func writeExpect(t *testing.T, path string, s *pgtest.Script, got [][]json.RawMe
 		t.Fatal(err)
 	}
 }
-

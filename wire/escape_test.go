@@ -1,0 +1,229 @@
+package wire
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/spysql/spysql/engine"
+)
+
+// goldLake is a lake with one Gold dataset (rows x 10 columns), written
+// by an unsandboxed engine as the curator would.
+func goldLake(t testing.TB, name string, rows int) engine.Lake {
+	t.Helper()
+	lake := newLake(t)
+	writeGold(t, lake, name, rows)
+	return lake
+}
+
+func writeGold(t testing.TB, lake engine.Lake, name string, rows int) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := engine.Open(ctx, lake, engine.Config{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	dir := lake.GoldTrainingDir()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(dir, name+".parquet.tmp")
+	q := `COPY (SELECT i AS ts_event_ns, i % 7 AS level_kind, 400 + (i % 1000) / 4.0 AS level_price,
+		(i * 31) % 1000 / 10.0 AS barrier_state, (i * 17) % 500 - 250.5 AS barrier_delta_liq,
+		i % 3 = 0 AS outcome, ((i * 13) % 2000 - 1000) / 7.0 AS fwd_return_bps,
+		'SPY' AS underlying, DATE '2025-01-02' + CAST(i % 30 AS INTEGER) AS session_date, CAST(i % 100 AS INTEGER) AS touch_count
+		FROM range(` + itoa(rows) + `) t(i)) TO '` + tmp + `' (FORMAT parquet, COMPRESSION zstd)`
+	if _, err := db.SQL().ExecContext(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, name+".parquet")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + formatInt(n)) }
+
+func formatInt(n int) string {
+	return string(appendPad(nil, int64(n), 1))
+}
+
+// hashTree hashes every path, file content and symlink target under dir.
+func hashTree(t *testing.T, dir string) string {
+	t.Helper()
+	h := sha256.New()
+	var paths []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+		return nil
+	})
+	sort.Strings(paths)
+	for _, p := range paths {
+		h.Write([]byte(p + "\x00"))
+		fi, err := os.Lstat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case fi.Mode()&os.ModeSymlink != 0:
+			target, _ := os.Readlink(p)
+			h.Write([]byte("-> " + target))
+		case fi.Mode().IsRegular():
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.Write(data)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// TestEscapes: every way out of the read-only lake sandbox fails, and
+// the lake is byte-for-byte the same afterwards.
+func TestEscapes(t *testing.T) {
+	lake := goldLake(t, "signals", 100)
+	root := lake.Root()
+	outside := t.TempDir()
+	secret := filepath.Join(outside, "secret.csv")
+	if err := os.WriteFile(secret, []byte("a,b\n1,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, filepath.Join(root, "gold", "link.csv")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(root, "gold", "outdir")); err != nil {
+		t.Fatal(err)
+	}
+	before := hashTree(t, root)
+	ts := startServer(t, lake, Config{})
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, ts.connString("attacker"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	rel, _ := filepath.Rel(root, secret)
+	attempts := []string{
+		"SELECT * FROM read_csv('/etc/passwd')",
+		"SELECT * FROM read_csv_auto('/etc/passwd')",
+		"SELECT * FROM read_text('/etc/hostname')",
+		"SELECT * FROM read_blob('/etc/hostname')",
+		"SELECT * FROM glob('/*')",
+		"SELECT * FROM glob('" + root + "/../*')",
+		"SELECT * FROM read_csv('" + secret + "')",
+		"SELECT * FROM read_csv('" + root + "/" + rel + "')",
+		"SELECT * FROM read_text('" + root + "/gold/../../../../../../etc/passwd')",
+		"SELECT * FROM read_csv('" + root + "/gold/link.csv')",
+		"SELECT * FROM read_text('" + root + "/gold/link.csv')",
+		"SELECT * FROM read_text('" + root + "/gold/outdir/secret.csv')",
+		"SELECT * FROM glob('" + root + "/gold/outdir/*')",
+		"SELECT * FROM read_json('/etc/passwd')",
+		"SELECT * FROM sniff_csv('/etc/passwd')",
+		"SELECT * FROM parquet_metadata('/etc/passwd')",
+		"SELECT * FROM read_csv('http://127.0.0.1:1/x.csv')",
+		"SELECT * FROM read_parquet('https://example.com/x.parquet')",
+		"SELECT * FROM read_csv('s3://bucket/x.csv')",
+		"SELECT getenv('HOME')",
+		"SELECT * FROM query('CREATE TABLE x AS SELECT 1')",
+		"SELECT * FROM query_table('duckdb_settings')",
+		"COPY (SELECT 1) TO '" + root + "/gold/evil.csv'",
+		"COPY (SELECT 1) TO '/tmp/spysql-escape.csv'",
+		"COPY gold.signals TO '" + outside + "/x.parquet'",
+		"EXPORT DATABASE '" + outside + "/db'",
+		"ATTACH '" + outside + "/x.duckdb' AS x",
+		"ATTACH ':memory:' AS m",
+		"INSTALL httpfs",
+		"LOAD httpfs",
+		"LOAD '/tmp/evil.duckdb_extension'",
+		"SET enable_external_access = true",
+		"SET GLOBAL enable_external_access = true",
+		"SET allowed_directories = ['/']",
+		"SET lock_configuration = false",
+		"SET threads = 1",
+		"RESET lock_configuration",
+		"PRAGMA threads = 1",
+		"CREATE SECRET s (TYPE s3, KEY_ID 'k', SECRET 'x')",
+		"CREATE TABLE t AS SELECT 1",
+		"CREATE VIEW gold.v AS SELECT 1",
+		"CREATE OR REPLACE VIEW gold.signals AS SELECT 1",
+		"CREATE MACRO m(a) AS a",
+		"CREATE TEMP TABLE t (i INTEGER)",
+		"DROP VIEW gold.signals",
+		"ALTER VIEW gold.signals RENAME TO x",
+		"CHECKPOINT",
+		"CALL pragma_version()",
+		"SET VARIABLE v = 1",
+		"BEGIN; CREATE TABLE t (i INTEGER); COMMIT",
+		"EXPLAIN ANALYZE COPY (SELECT 1) TO '/tmp/x.csv'",
+		"WITH a AS (SELECT 1) SELECT * FROM read_text('/etc/hostname')",
+		"SELECT * FROM (SELECT 1) t, read_text('/etc/hostname')",
+		"SELECT * FROM 'etc/passwd'",
+		"SELECT * FROM '/etc/passwd'",
+		"FROM read_text('/proc/self/environ')",
+	}
+	for _, q := range attempts {
+		rows, err := c.Query(ctx, q, pgx.QueryExecModeSimpleProtocol)
+		if err == nil {
+			var n int
+			for rows.Next() {
+				n++
+			}
+			err = rows.Err()
+			rows.Close()
+			if err == nil {
+				t.Errorf("escape attempt succeeded (%d rows): %s", n, q)
+				continue
+			}
+		}
+		t.Logf("refused: %s: %v", q, err)
+		if c.PgConn().TxStatus() != 'I' {
+			if _, err := c.Exec(ctx, "ROLLBACK"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// The sandbox still serves the lake.
+	var n int64
+	if err := c.QueryRow(ctx, "SELECT count(*) FROM gold.signals").Scan(&n); err != nil || n != 100 {
+		t.Fatalf("gold.signals after the escapes: %d, %v", n, err)
+	}
+	if after := hashTree(t, root); after != before {
+		t.Fatalf("lake changed during the escape suite")
+	}
+	if _, err := os.Stat("/tmp/spysql-escape.csv"); err == nil {
+		t.Fatalf("COPY wrote /tmp/spysql-escape.csv")
+	}
+}
+
+// TestDuckDBStatementTypeChecked: a statement that passes the text
+// classification but is not a query in DuckDB's eyes is still refused.
+func TestDuckDBStatementTypeChecked(t *testing.T) {
+	ts := startServer(t, newLake(t), Config{})
+	ctx := context.Background()
+	sess, err := ts.db.NewSession(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	c := &conn{srv: ts.srv, sess: sess, log: ts.srv.log}
+	for _, q := range []string{"CREATE TABLE t (i INTEGER)", "ATTACH ':memory:' AS m", "SET VARIABLE x = 1"} {
+		p := &prepared{st: statement{sql: q, kind: stmtQuery, tag: "SELECT"}}
+		err := c.prepareQuery(ctx, p)
+		if err == nil || toPGError(err).Code != CodeInsufficientPrivilege {
+			t.Errorf("%s: got %v, want 42501", q, err)
+		}
+	}
+}
