@@ -111,6 +111,7 @@ func BenchmarkWriteBronze(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(recs))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
 // BenchmarkWriteBronzeMBP10 measures the writer on wide MBP-10 rows.
 func BenchmarkWriteBronzeMBP10(b *testing.B) {
 	lake, _ := OpenLake(b.TempDir(), true)
