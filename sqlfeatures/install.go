@@ -1,0 +1,45 @@
+package sqlfeatures
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/spysql/spysql/engine"
+)
+
+// Install binds the bundle's parameters on conn with SET VARIABLE and
+// creates its views, in dependency order, as temporary views of that
+// connection, queryable by name. Variables and temporary views belong to
+// the connection: other connections of the database do not see them.
+func Install(ctx context.Context, conn *sql.Conn, b *Bundle) error {
+	for _, p := range b.Manifest.Parameters {
+		stmt, arg := p.bind()
+		if _, err := conn.ExecContext(ctx, stmt, arg); err != nil {
+			return fmt.Errorf("bind parameter %s: %w", p.Name, err)
+		}
+	}
+	for _, v := range b.Views {
+		stmt := "CREATE OR REPLACE TEMP VIEW " + engine.QuoteIdent(v.Name) + " AS\n" + v.Query
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("create view %s (%s): %s", v.Name, v.Path, engine.FirstLine(err))
+		}
+	}
+	return nil
+}
+
+// Uninstall drops the bundle's views and variables from conn, so a pooled
+// connection goes back clean.
+func Uninstall(ctx context.Context, conn *sql.Conn, b *Bundle) error {
+	for i := len(b.Views) - 1; i >= 0; i-- {
+		if _, err := conn.ExecContext(ctx, "DROP VIEW IF EXISTS temp."+engine.QuoteIdent(b.Views[i].Name)); err != nil {
+			return fmt.Errorf("drop view %s: %w", b.Views[i].Name, err)
+		}
+	}
+	for _, p := range b.Manifest.Parameters {
+		if _, err := conn.ExecContext(ctx, "RESET VARIABLE "+p.Name); err != nil {
+			return fmt.Errorf("reset parameter %s: %w", p.Name, err)
+		}
+	}
+	return nil
+}

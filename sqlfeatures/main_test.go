@@ -1,0 +1,134 @@
+package sqlfeatures
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/calendar"
+)
+
+// childEnv selects a child mode: the test binary re-executes itself to
+// build or register from another process (kill and concurrency tests).
+const childEnv = "SPYSQL_SQLFEATURES_CHILD"
+
+// childJob is what a child process does, passed as JSON in childEnv.
+type childJob struct {
+	Mode     string   `json:"mode"` // "build" or "register"
+	Lake     string   `json:"lake"`
+	Manifest string   `json:"manifest,omitempty"`
+	Dates    []string `json:"dates,omitempty"`
+	Threads  int      `json:"threads,omitempty"`
+	Force    bool     `json:"force,omitempty"`
+	PauseAt  string   `json:"pause_at,omitempty"` // print "PAUSED <point>" and wait to be killed
+	Exp      string   `json:"exp,omitempty"`
+	Count    int      `json:"count,omitempty"`
+}
+
+func TestMain(m *testing.M) {
+	if job := os.Getenv(childEnv); job != "" {
+		os.Exit(runChild(job))
+	}
+	dir, err := os.MkdirTemp("", "sqlfeatures-fixture-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fixtureRoot = dir
+	writeFixtureLake(&mainTB{}, dir, fixtureDates)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// runChild runs one child job and returns the exit code: 0 ok, 3 when the
+// build failed some dates, 1 otherwise.
+func runChild(spec string) int {
+	var job childJob
+	if err := json.Unmarshal([]byte(spec), &job); err != nil {
+		fmt.Fprintln(os.Stderr, "child:", err)
+		return 1
+	}
+	ctx := context.Background()
+	lake, err := engine.OpenLake(job.Lake, false)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "child:", err)
+		return 1
+	}
+	switch job.Mode {
+	case "register":
+		for i := range job.Count {
+			e := Experiment{VersionID: "v1.0_bars", ExpID: fmt.Sprintf("%s-%d", job.Exp, i), Status: "completed",
+				Metrics: map[string]float64{"auc": 0.5 + float64(i)/1000}}
+			if err := Register(ctx, lake, e); err != nil {
+				fmt.Fprintln(os.Stderr, "child:", err)
+				return 1
+			}
+		}
+		return 0
+	case "build":
+		db, err := sql.Open("duckdb", "")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "child:", err)
+			return 1
+		}
+		b, err := LoadBundle(ctx, db, job.Manifest, DecodeOptions{})
+		db.Close()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "child:", err)
+			return 1
+		}
+		var dates []calendar.Date
+		for _, s := range job.Dates {
+			d, _ := calendar.ParseDate(s)
+			dates = append(dates, d)
+		}
+		opts := BuildOptions{Dates: dates, Force: job.Force, Engine: engine.Config{Threads: job.Threads}}
+		if job.PauseAt != "" {
+			opts.pause = func(point string) {
+				if point == job.PauseAt {
+					fmt.Printf("PAUSED %s\n", point)
+					time.Sleep(time.Hour)
+				}
+			}
+		}
+		if _, err := Build(ctx, lake, b, opts); err != nil {
+			fmt.Fprintln(os.Stderr, "child:", err)
+			return 3
+		}
+		return 0
+	}
+	fmt.Fprintln(os.Stderr, "child: unknown mode", job.Mode)
+	return 1
+}
+
+// childCmd prepares a re-execution of the test binary running job.
+func childCmd(t testing.TB, job childJob, env ...string) *exec.Cmd {
+	t.Helper()
+	spec, err := json.Marshal(job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(append(os.Environ(), childEnv+"="+string(spec)), env...)
+	return cmd
+}
+
+// mainTB lets TestMain use helpers written for tests: failures exit.
+type mainTB struct{ testing.TB }
+
+func (mainTB) Helper() {}
+func (mainTB) Fatal(args ...any) {
+	fmt.Fprintln(os.Stderr, args...)
+	os.Exit(1)
+}
+func (mainTB) Fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, format+"\n", args...)
+	os.Exit(1)
+}
