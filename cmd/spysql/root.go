@@ -35,6 +35,7 @@ func newRootCmd() *cobra.Command {
 		newQueryCmd(g),
 		newServeCmd(g),
 		newPasswdCmd(g),
+		newGenCmd(g),
 		newImportCmd(g),
 	)
 	return root
