@@ -188,3 +188,49 @@ func appendIntervalText(dst []byte, months, days int32, us int64) []byte {
 	}
 	return dst
 }
+
+// pgDate converts DuckDB days since 1970 to PostgreSQL days since 2000;
+// infinities are INT32_MAX and INT32_MIN in PostgreSQL, ±INT32_MAX in
+// DuckDB.
+func pgDate(d int32) int32 {
+	switch d {
+	case dateInfinity:
+		return math.MaxInt32
+	case dateNegInf:
+		return math.MinInt32
+	}
+	return d - pgEpochDays
+}
+
+// duckDate is pgDate's inverse.
+func duckDate(d int32) int32 {
+	switch d {
+	case math.MaxInt32:
+		return dateInfinity
+	case math.MinInt32:
+		return dateNegInf
+	}
+	return d + pgEpochDays
+}
+
+// pgTimestamp converts DuckDB µs since 1970 to PostgreSQL µs since 2000.
+func pgTimestamp(us int64) int64 {
+	switch us {
+	case tsInfinity:
+		return math.MaxInt64
+	case tsNegInf:
+		return math.MinInt64
+	}
+	return us - pgEpochMicros
+}
+
+// duckTimestamp is pgTimestamp's inverse.
+func duckTimestamp(us int64) int64 {
+	switch us {
+	case math.MaxInt64:
+		return tsInfinity
+	case math.MinInt64:
+		return tsNegInf
+	}
+	return us + pgEpochMicros
+}

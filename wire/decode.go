@@ -2,6 +2,7 @@ package wire
 
 import (
 	"encoding/hex"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -33,7 +34,8 @@ func decodeArgs(p *prepared, formats []int16, vals [][]byte) ([]engine.Arg, erro
 			return nil, errorf(CodeProtocolViolation, "unsupported format code: %d", formatOf(formats, i))
 		}
 		if err != nil {
-			return nil, errorf(CodeInvalidParameterValue, "parameter $%d: %v", i+1, err)
+			pe := toPGError(err)
+			return nil, &pgError{Code: pe.Code, Message: fmt.Sprintf("parameter $%d: %s", i+1, pe.Message)}
 		}
 	}
 	return args, nil
@@ -146,11 +148,7 @@ func decodeBinary(oid uint32, v []byte) (engine.Arg, error) {
 		if err := needLen(v, 4, "date"); err != nil {
 			return engine.Arg{}, err
 		}
-		d := int64(int32(be.Uint32(v)))
-		if d != dateInfinity && d != dateNegInf {
-			d += pgEpochDays
-		}
-		return engine.Arg{Kind: engine.ArgDate, I: d}, nil
+		return engine.Arg{Kind: engine.ArgDate, I: int64(duckDate(int32(be.Uint32(v))))}, nil
 	case oidTime:
 		if err := needLen(v, 8, "time"); err != nil {
 			return engine.Arg{}, err
@@ -160,10 +158,7 @@ func decodeBinary(oid uint32, v []byte) (engine.Arg, error) {
 		if err := needLen(v, 8, "timestamp"); err != nil {
 			return engine.Arg{}, err
 		}
-		us := int64(be.Uint64(v))
-		if us != math.MaxInt64 && us != math.MinInt64 {
-			us += pgEpochMicros
-		}
+		us := duckTimestamp(int64(be.Uint64(v)))
 		kind := engine.ArgTimestamp
 		if oid == oidTimestampTZ {
 			kind = engine.ArgTimestampTZ
@@ -188,7 +183,77 @@ func decodeBinary(oid uint32, v []byte) (engine.Arg, error) {
 		}
 		return engine.Arg{Kind: engine.ArgText, S: s}, nil
 	}
+	if elem := elemOf(oid); elem != 0 {
+		return decodeArrayBinary(elem, v)
+	}
 	return engine.Arg{}, errorf(CodeFeatureNotSupported, "binary format for type oid %d is not supported; use text", oid)
+}
+
+func elemOf(arrayOID uint32) uint32 {
+	for e, a := range arrayOf {
+		if a == arrayOID {
+			return e
+		}
+	}
+	return 0
+}
+
+// decodeArrayBinary reads array_send's format (one dimension) and hands
+// DuckDB a list literal, which it casts to the parameter's list type.
+func decodeArrayBinary(elem uint32, v []byte) (engine.Arg, error) {
+	bad := errorf(CodeInvalidBinaryRepresentation, "invalid binary array")
+	if len(v) < 12 {
+		return engine.Arg{}, bad
+	}
+	ndim := int(be.Uint32(v))
+	if ndim == 0 {
+		return engine.Arg{Kind: engine.ArgText, S: "[]"}, nil
+	}
+	if ndim != 1 || len(v) < 20 {
+		return engine.Arg{}, errorf(CodeFeatureNotSupported, "only one-dimensional array parameters are supported")
+	}
+	n := int(be.Uint32(v[12:]))
+	p := v[20:]
+	var b strings.Builder
+	b.WriteByte('[')
+	for k := range n {
+		if k > 0 {
+			b.WriteString(", ")
+		}
+		if len(p) < 4 {
+			return engine.Arg{}, bad
+		}
+		l := int(int32(be.Uint32(p)))
+		p = p[4:]
+		if l < 0 {
+			b.WriteString("NULL")
+			continue
+		}
+		if l > len(p) {
+			return engine.Arg{}, bad
+		}
+		a, err := decodeBinary(elem, p[:l])
+		if err != nil {
+			return engine.Arg{}, err
+		}
+		p = p[l:]
+		switch a.Kind {
+		case engine.ArgText:
+			b.WriteByte('"')
+			b.WriteString(strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(a.S))
+			b.WriteByte('"')
+		case engine.ArgInt64:
+			b.WriteString(strconv.FormatInt(a.I, 10))
+		case engine.ArgFloat64:
+			b.WriteString(strconv.FormatFloat(a.F, 'g', -1, 64))
+		case engine.ArgBool:
+			b.WriteString(strconv.FormatBool(a.I != 0))
+		default:
+			return engine.Arg{}, errorf(CodeFeatureNotSupported, "binary array parameters of type oid %d are not supported; use text", elem)
+		}
+	}
+	b.WriteByte(']')
+	return engine.Arg{Kind: engine.ArgText, S: b.String()}, nil
 }
 
 // numericBinaryText converts numeric_send's format to a decimal string.

@@ -65,11 +65,7 @@ func binaryEncoder(t engine.SQLType) (encodeFunc, error) {
 		return func(dst []byte, v *engine.Vector, i int) []byte { return append(dst, v.Bytes(i)...) }, nil
 	case engine.KindDate:
 		return func(dst []byte, v *engine.Vector, i int) []byte {
-			d := engine.Values[int32](v)[i]
-			if d != dateInfinity && d != dateNegInf {
-				d -= pgEpochDays
-			}
-			return be.AppendUint32(dst, uint32(d))
+			return be.AppendUint32(dst, uint32(pgDate(engine.Values[int32](v)[i])))
 		}, nil
 	case engine.KindTime:
 		return func(dst []byte, v *engine.Vector, i int) []byte {
@@ -78,11 +74,7 @@ func binaryEncoder(t engine.SQLType) (encodeFunc, error) {
 	case engine.KindTimestamp, engine.KindTimestampS, engine.KindTimestampMS, engine.KindTimestampNS, engine.KindTimestampTZ:
 		scale := tsScale(t.Kind)
 		return func(dst []byte, v *engine.Vector, i int) []byte {
-			us := scale(engine.Values[int64](v)[i])
-			if us != tsInfinity && us != tsNegInf {
-				us -= pgEpochMicros
-			}
-			return be.AppendUint64(dst, uint64(us))
+			return be.AppendUint64(dst, uint64(pgTimestamp(scale(engine.Values[int64](v)[i]))))
 		}, nil
 	case engine.KindInterval:
 		return func(dst []byte, v *engine.Vector, i int) []byte {

@@ -98,14 +98,15 @@ var arrayOf = map[uint32]uint32{
 // must be converted in SQL first (see convertExpr).
 func typeFor(t engine.SQLType) (pgType, bool) {
 	if t.Kind == engine.KindVarchar && strings.EqualFold(t.Alias, "JSON") {
-		return pgType{oid: oidJSON, size: -1}, true
+		return pgType{oid: oidJSON, size: -1, typmod: -1}, true
 	}
 	if t.Kind == engine.KindList || t.Kind == engine.KindArray {
 		et, ok := typeFor(*t.Elem)
 		if !ok || et.elem != 0 {
 			return pgType{}, false
 		}
-		return pgType{oid: arrayOf[et.oid], typmod: -1, size: -1, elem: et.oid}, true
+		// PostgreSQL reports an array column with its element's typmod.
+		return pgType{oid: arrayOf[et.oid], typmod: et.typmod, size: -1, elem: et.oid}, true
 	}
 	pt, ok := scalarTypes[t.Kind]
 	if !ok {
