@@ -129,7 +129,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.mu.Lock()
 	if s.closing {
 		s.mu.Unlock()
-		return errors.New("server closed")
+		ln.Close()
+		return nil
 	}
 	s.lns = append(s.lns, ln)
 	s.mu.Unlock()

@@ -1,0 +1,333 @@
+package wire
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"fmt"
+	"math/big"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+func sqlState(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
+}
+
+// slowQuery runs for minutes unless interrupted.
+const slowQuery = "SELECT count(*) FROM range(100000000000) a(i) WHERE i % 7 = 3"
+
+func TestSCRAMAuth(t *testing.T) {
+	users := NewUsers()
+	if err := users.Set("alice", "s3cret"); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "users")
+	if err := users.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	if strings.Contains(string(data), "s3cret") || !strings.Contains(string(data), "alice:SCRAM-SHA-256$4096:") {
+		t.Fatalf("users file: %s", data)
+	}
+	loaded, err := LoadUsers(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := startServer(t, newLake(t), Config{Auth: AuthSCRAM, Users: loaded, LoginFailures: 3, LoginWindow: time.Minute})
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, ts.connString("alice")+" password=s3cret")
+	if err != nil {
+		t.Fatalf("good password: %v", err)
+	}
+	c.Close(ctx)
+	for _, bad := range []string{"alice password=wrong", "mallory password=s3cret", "alice password=nope"} {
+		_, err := pgx.Connect(ctx, ts.connString(strings.Fields(bad)[0])+" "+strings.Fields(bad)[1])
+		if sqlState(err) != "28P01" {
+			t.Fatalf("%s: got %v, want 28P01", bad, err)
+		}
+	}
+	// Three failures from this address: now even the right password is
+	// refused until the window passes.
+	_, err = pgx.Connect(ctx, ts.connString("alice")+" password=s3cret")
+	if sqlState(err) != "28P01" || !strings.Contains(err.Error(), "too many failed login attempts") {
+		t.Fatalf("after 3 failures: %v", err)
+	}
+	// psql speaks SCRAM too.
+	out, err := exec.Command("psql", ts.connString("bob")+" password=x", "-c", "SELECT 1").CombinedOutput()
+	if err == nil {
+		t.Fatalf("psql with unknown user succeeded: %s", out)
+	}
+}
+
+func TestTrustIsExplicit(t *testing.T) {
+	db := startServer(t, newLake(t), Config{}).db
+	if _, err := NewServer(db, Config{}); err == nil {
+		t.Fatal("a server without users and without trust must not start")
+	}
+	if _, err := NewServer(db, Config{Auth: "md5"}); err == nil {
+		t.Fatal("unknown auth mode accepted")
+	}
+}
+
+func selfSigned(t *testing.T) *tls.Config {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "localhost"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), DNSNames: []string{"localhost"}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+}
+
+func TestTLSAndSSLRequest(t *testing.T) {
+	ctx := context.Background()
+	plain := startServer(t, newLake(t), Config{})
+	// No certificate: SSLRequest is answered 'N'; require fails, prefer works.
+	if _, err := pgx.Connect(ctx, strings.Replace(plain.connString("u"), "sslmode=disable", "sslmode=require", 1)); err == nil {
+		t.Fatal("sslmode=require succeeded without TLS")
+	}
+	c, err := pgx.Connect(ctx, strings.Replace(plain.connString("u"), "sslmode=disable", "sslmode=prefer", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close(ctx)
+	users := NewUsers()
+	users.Set("alice", "pw")
+	secure := startServer(t, newLake(t), Config{Auth: AuthSCRAM, Users: users, TLS: selfSigned(t)})
+	c, err = pgx.Connect(ctx, strings.Replace(secure.connString("alice"), "sslmode=disable", "sslmode=require", 1)+" password=pw")
+	if err != nil {
+		t.Fatalf("TLS + SCRAM: %v", err)
+	}
+	defer c.Close(ctx)
+	if !c.PgConn().Conn().(*tls.Conn).ConnectionState().HandshakeComplete {
+		t.Fatal("not TLS")
+	}
+	var one int
+	if err := c.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil || one != 1 {
+		t.Fatal(err)
+	}
+}
+
+func TestMaxConnections(t *testing.T) {
+	ts := startServer(t, newLake(t), Config{MaxConnections: 2})
+	ctx := context.Background()
+	var conns []*pgx.Conn
+	for range 2 {
+		c, err := pgx.Connect(ctx, ts.connString("u"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	if _, err := pgx.Connect(ctx, ts.connString("u")); sqlState(err) != "53300" {
+		t.Fatalf("third connection: %v, want 53300", err)
+	}
+	conns[0].Close(ctx)
+	time.Sleep(100 * time.Millisecond)
+	c, err := pgx.Connect(ctx, ts.connString("u"))
+	if err != nil {
+		t.Fatalf("after one closed: %v", err)
+	}
+	c.Close(ctx)
+	conns[1].Close(ctx)
+}
+
+func TestCancelAndTimeout(t *testing.T) {
+	ts := startServer(t, newLake(t), Config{})
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, ts.connString("u"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	// CancelRequest via pgconn.CancelRequest while the query runs.
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		c.PgConn().CancelRequest(context.Background())
+	}()
+	start := time.Now()
+	_, err = c.Exec(ctx, slowQuery)
+	if sqlState(err) != "57014" || !strings.Contains(err.Error(), "user request") {
+		t.Fatalf("cancel: %v", err)
+	}
+	if time.Since(start) > 10*time.Second {
+		t.Fatalf("cancel took %v", time.Since(start))
+	}
+	var n int
+	if err := c.QueryRow(ctx, "SELECT 42").Scan(&n); err != nil || n != 42 {
+		t.Fatalf("session after cancel: %v", err)
+	}
+	// statement_timeout set by the session.
+	if _, err := c.Exec(ctx, "SET statement_timeout = '200ms'"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Exec(ctx, slowQuery)
+	if sqlState(err) != "57014" || !strings.Contains(err.Error(), "statement timeout") {
+		t.Fatalf("timeout: %v", err)
+	}
+	if err := c.QueryRow(ctx, "SELECT 43").Scan(&n); err != nil || n != 43 {
+		t.Fatalf("session after timeout: %v", err)
+	}
+	// The server-wide timeout applies to sessions that set none.
+	ts2 := startServer(t, newLake(t), Config{StatementTimeout: 200 * time.Millisecond})
+	c2, err := pgx.Connect(ctx, ts2.connString("u"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close(ctx)
+	if _, err := c2.Exec(ctx, slowQuery); sqlState(err) != "57014" {
+		t.Fatalf("server timeout: %v", err)
+	}
+}
+
+func TestIdleTimeout(t *testing.T) {
+	ts := startServer(t, newLake(t), Config{IdleTimeout: 200 * time.Millisecond})
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, ts.connString("u"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	time.Sleep(600 * time.Millisecond)
+	if _, err := c.Exec(ctx, "SELECT 1"); err == nil {
+		t.Fatal("idle session still open")
+	}
+}
+
+// TestLakeStaysCurrent: a Gold dataset promoted while the server runs is
+// visible to the next statement of an existing session.
+func TestLakeStaysCurrent(t *testing.T) {
+	ts := startServer(t, goldLake(t, "first", 10), Config{})
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, ts.connString("u"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	var n int64
+	if err := c.QueryRow(ctx, "SELECT count(*) FROM gold.first").Scan(&n); err != nil || n != 10 {
+		t.Fatalf("gold.first: %d %v", n, err)
+	}
+	if _, err := c.Exec(ctx, "SELECT count(*) FROM gold.second"); sqlState(err) != "42P01" {
+		t.Fatalf("gold.second before promotion: %v", err)
+	}
+	writeGold(t, ts.lake, "second", 25)
+	if err := c.QueryRow(ctx, "SELECT count(*) FROM gold.second").Scan(&n); err != nil || n != 25 {
+		t.Fatalf("gold.second after promotion: %d %v", n, err)
+	}
+	// A Silver version published while serving.
+	vdir := filepath.Join(ts.lake.SilverFeaturesDir(), "v9.9_test", "date=2025-01-02")
+	if err := os.MkdirAll(vdir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeGold(t, ts.lake, "tmp", 7)
+	if err := os.Rename(filepath.Join(ts.lake.GoldTrainingDir(), "tmp.parquet"), filepath.Join(vdir, "part-0.parquet")); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.QueryRow(ctx, `SELECT count(*) FROM silver."v9.9_test"`).Scan(&n); err != nil || n != 7 {
+		t.Fatalf("silver version after build: %d %v", n, err)
+	}
+}
+
+// TestConcurrentSessions: 200 sessions with mixed queries, no errors.
+func TestConcurrentSessions(t *testing.T) {
+	ts := startServer(t, goldLake(t, "signals", 20000), Config{MaxConnections: 250})
+	ctx := context.Background()
+	queries := []struct {
+		sql  string
+		args []any
+	}{
+		{"SELECT count(*) FROM gold.signals", nil},
+		{"SELECT level_kind, avg(level_price) FROM gold.signals GROUP BY 1 ORDER BY 1", nil},
+		{"SELECT * FROM gold.signals WHERE ts_event_ns = $1", []any{int64(1234)}},
+		{"SELECT count(*) FROM calendar.sessions WHERE date >= $1", []any{"2020-01-01"}},
+		{"SELECT ts_event_ns, fwd_return_bps FROM gold.signals ORDER BY ts_event_ns LIMIT 500", nil},
+		{"SHOW TimeZone", nil},
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for i := range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := pgx.Connect(ctx, ts.connString(fmt.Sprintf("user%d", i)))
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer c.Close(ctx)
+			for k := range 6 {
+				q := queries[(i+k)%len(queries)]
+				rows, err := c.Query(ctx, q.sql, q.args...)
+				if err != nil {
+					errs <- fmt.Errorf("%s: %w", q.sql, err)
+					return
+				}
+				for rows.Next() {
+				}
+				if err := rows.Err(); err != nil {
+					errs <- fmt.Errorf("%s: %w", q.sql, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// TestPsql uses psql as a real client of the simple protocol: output for
+// common SQL matches PostgreSQL's.
+func TestPsql(t *testing.T) {
+	ts := startServer(t, newLake(t), Config{})
+	script := `SELECT 1 AS a, 'x' AS b, CAST(2.5 AS DOUBLE PRECISION) AS c;
+SELECT DATE '2024-01-02' AS d, TIMESTAMP '2024-01-02 03:04:05' AS ts;
+BEGIN;
+SELECT 1 AS inside;
+COMMIT;
+SHOW standard_conforming_strings;
+SELECT * FROM (VALUES (1, 'one'), (2, 'two')) AS t(n, s) ORDER BY n;
+`
+	run := func(conn string) string {
+		cmd := exec.Command("psql", conn, "-X", "-A", "-v", "ON_ERROR_STOP=1")
+		cmd.Stdin = strings.NewReader(script)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("psql %s: %v\n%s", conn, err, out)
+		}
+		return string(out)
+	}
+	got, want := run(ts.connString("u")), run(pg.ConnString("postgres"))
+	if got != want {
+		t.Fatalf("psql output differs\nspysql:\n%s\npostgres:\n%s", got, want)
+	}
+	out, _ := exec.Command("psql", ts.connString("u"), "-X", "-c", "CREATE TABLE t (i int)").CombinedOutput()
+	if !strings.Contains(string(out), "permission denied") {
+		t.Fatalf("psql CREATE TABLE: %s", out)
+	}
+}
