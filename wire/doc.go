@@ -1,0 +1,101 @@
+// Package wire serves the lake over the PostgreSQL wire protocol (v3.0),
+// so that psql, pgx, JDBC and BI tools can query bronze, silver, gold,
+// lake and calendar as if spysql were a read-only PostgreSQL 15.
+//
+// # Layers
+//
+// The codec is pgx's pgproto3 (messages in, messages out); wire owns the
+// protocol state machine; engine owns DuckDB. wire never builds DuckDB
+// settings or lake paths: it asks engine for a Session (one DuckDB
+// connection per client on the one shared in-memory database), prepares
+// statements through it, and reads result vectors in place. Files hold
+// one concern each: startup and the message loop (conn.go), SCRAM and
+// cancel keys (auth.go, users.go), the simple protocol (simple.go), the
+// extended protocol (extended.go), statements and portals (prepare.go,
+// portal.go), transactions (txn.go), settings (settings.go, emulated.go),
+// classification (lexer.go, classify.go), the type map (types.go) and
+// the encoders and decoders (encode_*.go, numeric.go, datetime.go,
+// decode.go), SQLSTATEs (pgcode.go) and the one function that maps
+// errors to ErrorResponse (errors.go).
+//
+// # A connection's life
+//
+// Server.Serve accepts TCP connections; each runs serveConn in its own
+// goroutine. Startup reads a bounded startup packet: SSLRequest is
+// answered 'S' and the connection upgraded to TLS when a certificate is
+// configured, else 'N'; GSSENCRequest gets 'N'; a CancelRequest is routed
+// to the session with that key and the connection closed. Beyond
+// MaxConnections a client gets 53300. Authentication is SCRAM-SHA-256
+// against a users file of verifiers (no passwords on disk), or trust when
+// configured explicitly; failures answer 28P01 and lock an address out
+// after LoginFailures within LoginWindow. The greeting sends
+// ParameterStatus as PostgreSQL does (server_version "15.0 (spysql X)",
+// UTF8, DateStyle ISO, MDY, integer_datetimes, standard_conforming_strings,
+// default_transaction_read_only on, ...) and a random BackendKeyData.
+//
+// Then the loop: Receive, dispatch, repeat. Writes are buffered and
+// flushed at ReadyForQuery, on Flush, and every 64 KiB while rows stream.
+//
+// # Simple and extended query
+//
+// A Query message may hold several statements. The string is split at
+// top-level semicolons (lexer.go knows quotes, dollar quotes and
+// comments) and every statement is classified and prepared first, so a
+// syntax error anywhere runs nothing, as in PostgreSQL; then each runs in
+// turn with RowDescription, DataRows and CommandComplete, and the first
+// error ends the message. An empty string gets EmptyQueryResponse.
+//
+// The extended protocol follows PostgreSQL exactly: Parse prepares one
+// statement (several: 42601; a duplicate name: 42P05; the unnamed one is
+// replaced), Describe never executes (parameter and column types come
+// from DuckDB's prepared metadata; parameters DuckDB cannot type are
+// text), Bind decodes parameters in text or binary by type OID, Execute
+// with a row limit sends PortalSuspended and resumes later, and after an
+// error every message up to Sync is skipped (a single ignoreUntilSync
+// flag, as CockroachDB's). Portals live until their transaction ends.
+//
+// # Read-only by construction
+//
+// Two independent checks. First, classify looks at a statement's leading
+// keywords: only queries (SELECT, WITH, VALUES, TABLE, FROM, EXPLAIN of a
+// query, DESCRIBE, SHOW, SUMMARIZE), transaction control and the emulated
+// settings pass; everything else gets 42501 naming the statement type.
+// Second, once DuckDB has parsed a query, its statement type must be
+// SELECT or EXPLAIN. Under both, engine's sandbox limits DuckDB to reading
+// the lake (enable_external_access off, allowed_directories the lake,
+// configuration locked, no extension install or autoload).
+//
+// Transactions never reach DuckDB: the server tracks BEGIN, COMMIT,
+// ROLLBACK and savepoints, reports I, T or E in ReadyForQuery, answers
+// 25P02 inside a failed block and reports COMMIT of a failed block as
+// ROLLBACK. SET, SHOW, RESET and DISCARD of PostgreSQL's session settings
+// are answered by the server; statement_timeout and TimeZone take effect.
+//
+// # Types and streaming
+//
+// types.go is the one map from DuckDB types to PostgreSQL OIDs, used by
+// RowDescription, ParameterDescription and the encoders. Columns without
+// a wire type (STRUCT, MAP, UNION, ENUM, nested lists, ...) are converted
+// in SQL: the query is wrapped so they arrive as json or text. Results
+// come from DuckDB's streaming API chunk by chunk; encoders read each
+// vector in place and append DataRow bytes directly to the write buffer,
+// so memory stays flat with result size and the first rows reach the
+// client while DuckDB is still working.
+//
+// # Cancellation
+//
+// Each statement runs under a context.WithCancelCause of the
+// connection's context. A CancelRequest with the right key, the
+// statement_timeout timer and server shutdown cancel it with a cause; the
+// engine session interrupts DuckDB, and the error maps to 57014 with the
+// cause's message ("due to user request", "due to statement timeout").
+// The session stays usable.
+//
+// # The lake stays current
+//
+// Before a statement is prepared or executed, engine.LakeWatcher compares
+// a cheap signature of the lake (directory modification times) with the
+// last one and re-registers the views if it changed, so a Silver version
+// built or a Gold dataset promoted while serving is visible to the next
+// statement of every session.
+package wire
