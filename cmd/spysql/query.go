@@ -9,14 +9,15 @@ import (
 )
 
 func newQueryCmd(g *globals) *cobra.Command {
-	var format string
+	var format, manifest string
 	var threads int
 	cmd := &cobra.Command{
 		Use:   "query SQL",
 		Short: "Run SQL over the lake's views and print the result",
 		Long: `Run one SQL statement over the lake: bronze.*, silver."<version_id>",
 gold.*, calendar.sessions. Output as an aligned table, CSV (header row, then
-rows) or JSON (an array of objects).`,
+rows) or JSON (an array of objects). With --manifest, the views of a feature
+bundle are also there by name, unmaterialized and over the whole lake.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			w, err := newResultWriter(format, cmd.OutOrStdout())
@@ -33,7 +34,18 @@ rows) or JSON (an array of objects).`,
 				return err
 			}
 			defer db.Close()
-			rows, err := db.SQL().QueryContext(ctx, args[0])
+			conn, err := db.SQL().Conn(ctx)
+			if err != nil {
+				return err
+			}
+			defer conn.Close()
+			if manifest != "" {
+				// The bundle's views, unmaterialized, over the whole lake.
+				if err := installBundle(ctx, conn, lake, manifest); err != nil {
+					return err
+				}
+			}
+			rows, err := conn.QueryContext(ctx, args[0])
 			if err != nil {
 				return fmt.Errorf("query: %s", engine.FirstLine(err))
 			}
@@ -43,5 +55,6 @@ rows) or JSON (an array of objects).`,
 	}
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv or json")
 	cmd.Flags().IntVar(&threads, "threads", 0, "DuckDB threads (0: all cores)")
+	cmd.Flags().StringVar(&manifest, "manifest", "", "also define the views of this feature manifest (unscoped Bronze)")
 	return cmd
 }

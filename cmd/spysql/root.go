@@ -35,6 +35,11 @@ func newRootCmd() *cobra.Command {
 		newQueryCmd(g),
 		newServeCmd(g),
 		newPasswdCmd(g),
+		newBuildCmd(g),
+		newListCmd(g),
+		newCompareCmd(g),
+		newRegisterCmd(g),
+		newExperimentsCmd(g),
 		newGenCmd(g),
 		newImportCmd(g),
 	)
