@@ -482,3 +482,27 @@ func TestListAndCompare(t *testing.T) {
 		t.Fatalf("missing version: %v", err)
 	}
 }
+
+// TestShippedManifests loads every manifest in manifests/ and builds the
+// demo version over the fixture lake.
+func TestShippedManifests(t *testing.T) {
+	paths, err := filepath.Glob("../manifests/*.yaml")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no manifests: %v", err)
+	}
+	lake := freshLake(t)
+	for _, p := range paths {
+		t.Run(filepath.Base(p), func(t *testing.T) {
+			b := loadBundle(t, p)
+			if filepath.Base(p) != b.Manifest.ID()+".yaml" {
+				t.Fatalf("%s defines version %s: name the file after it", p, b.Manifest.ID())
+			}
+			if b.Manifest.ID() == "v0.1_demo" {
+				res := build(t, lake, b, BuildOptions{Dates: dates(t, "2025-12-15", "2025-12-16")})
+				if len(res.Built) != 2 {
+					t.Fatalf("demo build %+v", res)
+				}
+			}
+		})
+	}
+}
