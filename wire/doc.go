@@ -93,9 +93,12 @@
 //
 // # The lake stays current
 //
-// Before a statement is prepared or executed, engine.LakeWatcher compares
-// a cheap signature of the lake (directory modification times) with the
-// last one and re-registers the views if it changed, so a Silver version
-// built or a Gold dataset promoted while serving is visible to the next
-// statement of every session.
+// Before a statement is prepared or executed, engine.LakeWatcher checks
+// whether the directories that publishing renames into changed and
+// re-registers the views if so, so a Silver version built or a Gold
+// dataset promoted while serving is visible to the next statement of
+// every session. On Linux the directories are watched with inotify and
+// the check is one non-blocking read of the event queue (the kernel
+// queues the event before the publishing rename returns); elsewhere it
+// compares directory modification times.
 package wire

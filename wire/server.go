@@ -183,6 +183,7 @@ func (s *Server) Close() error {
 		c.shutdown()
 	}
 	s.wg.Wait()
+	s.watcher.Close()
 	return nil
 }
 
