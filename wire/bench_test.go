@@ -20,7 +20,8 @@ import (
 
 // Benchmarks against PostgreSQL 15 on the same machine and the same data.
 // Sizes default to the (5M Gold rows x 10 columns, 20M Bronze
-// rows) and can be lowered with SPYSQL_BENCH_ROWS and SPYSQL_BENCH_BRONZE.
+// rows) and can be lowered with SPYSQL_BENCH_ROWS and SPYSQL_BENCH_BRONZE;
+// SPYSQL_BENCH_THREADS sets spysql's DuckDB threads (default all cores).
 
 func benchSize(env string, def int) int {
 	if v, err := strconv.Atoi(os.Getenv(env)); err == nil && v > 0 {
@@ -37,6 +38,7 @@ type benchFixture struct {
 }
 
 var (
+	benchDir    string // the fixture's lake, removed by TestMain
 	fixtureOnce sync.Once
 	fixture     *benchFixture
 	fixtureErr  error
@@ -51,6 +53,7 @@ func loadFixture(b *testing.B) *benchFixture {
 			fixtureErr = err
 			return
 		}
+		benchDir = dir
 		lake, err := engine.OpenLake(filepath.Join(dir, "lake"), true)
 		if err != nil {
 			fixtureErr = err
@@ -74,7 +77,7 @@ func loadFixture(b *testing.B) *benchFixture {
 			return
 		}
 		// The server lives as long as the test binary, across benchmarks.
-		db, err := engine.Open(ctx, lake, engine.Config{Sandbox: true})
+		db, err := engine.Open(ctx, lake, engine.Config{Sandbox: true, Threads: benchSize("SPYSQL_BENCH_THREADS", 0)})
 		if err != nil {
 			fixtureErr = err
 			return

@@ -31,6 +31,13 @@ func TestMain(m *testing.M) {
 		}
 	}
 	code := m.Run()
+	if fixture != nil {
+		fixture.ts.srv.Close()
+		fixture.ts.db.Close()
+	}
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
+	}
 	if pg != nil {
 		pg.Stop()
 	}

@@ -134,6 +134,14 @@ func lookupSetting(name string) (*settingDef, bool) {
 type settings struct {
 	vals     map[string]string // canonical name -> value
 	defaults map[string]string // per session (startup parameters count)
+
+	// Parsed values, reused while the setting's text is unchanged:
+	// each statement asks for both.
+	timeoutText string
+	timeoutOK   bool
+	timeout     time.Duration
+	tzText      string
+	tz          *time.Location
 }
 
 // newSettings applies the defaults, the computed values and the startup
@@ -233,8 +241,12 @@ func (s *settings) reported() []string {
 
 // statementTimeout is the session's statement_timeout.
 func (s *settings) statementTimeout() time.Duration {
-	d, _ := parsePGDuration(s.vals["statement_timeout"])
-	return d
+	v := s.vals["statement_timeout"]
+	if !s.timeoutOK || v != s.timeoutText {
+		s.timeout, _ = parsePGDuration(v)
+		s.timeoutText, s.timeoutOK = v, true
+	}
+	return s.timeout
 }
 
 // location is the session's TimeZone.
@@ -243,11 +255,14 @@ func (s *settings) location() *time.Location {
 	if tz == "" || tz == "UTC" {
 		return time.UTC
 	}
-	loc, err := time.LoadLocation(tz)
-	if err != nil {
-		return time.UTC
+	if s.tz == nil || tz != s.tzText {
+		loc, err := time.LoadLocation(tz)
+		if err != nil {
+			loc = time.UTC
+		}
+		s.tz, s.tzText = loc, tz
 	}
-	return loc
+	return s.tz
 }
 
 // parsePGDuration reads a GUC time value: a bare number is milliseconds;
