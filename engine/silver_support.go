@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"golang.org/x/sys/unix"
 )
 
 // Paths inside a Silver version directory, and the helpers the Silver
@@ -150,7 +148,7 @@ func (l Lake) LakeRelative(path string) string {
 	return filepath.ToSlash(rel)
 }
 
-// ExchangeDirs atomically swaps the directories a and b (Linux
+// ExchangeDirs atomically swaps the directories a and b (on Linux with
 // renameat2 RENAME_EXCHANGE), so a reader sees either the old or the new
 // content under each name, never a missing one. When b does not exist, a is
 // renamed to b. Where the exchange is unsupported it falls back to two
@@ -163,8 +161,8 @@ func ExchangeDirs(a, b string) error {
 		}
 		return syncParents(a, b)
 	}
-	err := unix.Renameat2(unix.AT_FDCWD, a, unix.AT_FDCWD, b, unix.RENAME_EXCHANGE)
-	if errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EINVAL) {
+	err := exchange(a, b)
+	if errors.Is(err, errors.ErrUnsupported) {
 		tmp := a + ".swap"
 		if err := os.Rename(b, tmp); err != nil {
 			return fmt.Errorf("exchange %s: %w", b, err)

@@ -116,6 +116,7 @@ func TestExchangeDirs(t *testing.T) {
 	if err := ExchangeDirs(a, b); err != nil {
 		t.Fatal(err)
 	}
+	ReleaseMemory() // must not disturb anything
 	if read(b) != "newer" || read(a) != "new" {
 		t.Fatalf("exchange: b=%s a=%s", read(b), read(a))
 	}
