@@ -70,13 +70,12 @@ type BuildResult struct {
 
 // builder is one Build run.
 type builder struct {
-	lake    engine.Lake
-	db      *engine.DB
-	b       *Bundle
-	opts    BuildOptions
-	log     *slog.Logger
-	target  string // the version directory id being written (hidden when replacing)
-	threads string // DuckDB's configured thread count, restored after each write
+	lake   engine.Lake
+	db     *engine.DB
+	b      *Bundle
+	opts   BuildOptions
+	log    *slog.Logger
+	target string // the version directory id being written (hidden when replacing)
 }
 
 // Build materializes bundle b for opts.Dates into lake, one Parquet file
@@ -121,14 +120,13 @@ func Build(ctx context.Context, lake engine.Lake, b *Bundle, opts BuildOptions) 
 		log.Info("replacing the whole version", "old_fingerprint", existing, "new_fingerprint", b.Fingerprint)
 	}
 
+	// This database checks the bundle; every date gets a fresh one, so
+	// nothing a date leaves in DuckDB carries over to the next.
 	bd.db, err = engine.Open(ctx, lake, opts.Engine)
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", id, err)
 	}
 	defer bd.db.Close()
-	if err := bd.db.SQL().QueryRowContext(ctx, "SELECT CAST(current_setting('threads') AS VARCHAR)").Scan(&bd.threads); err != nil {
-		return nil, fmt.Errorf("build %s: threads: %w", id, err)
-	}
 	if err := bd.preflight(ctx); err != nil {
 		return nil, fmt.Errorf("build %s: %w", id, err)
 	}
@@ -155,6 +153,7 @@ func Build(ctx context.Context, lake engine.Lake, b *Bundle, opts BuildOptions) 
 		} else {
 			t0 := time.Now()
 			sum, err := bd.buildDate(ctx, s)
+			engine.ReleaseMemory()
 			if err != nil {
 				if ctx.Err() != nil {
 					bd.discardReplacement(res)
@@ -178,7 +177,7 @@ func Build(ctx context.Context, lake engine.Lake, b *Bundle, opts BuildOptions) 
 		bd.discardReplacement(res)
 		return res, &BuildError{VersionID: id, Failed: res.Failed}
 	}
-	if err := rollup(ctx, bd.db, bd.target, b); err != nil {
+	if err := rollup(bd.lake, bd.target, b); err != nil {
 		bd.discardReplacement(res)
 		return res, fmt.Errorf("build %s: %w", id, err)
 	}
@@ -202,10 +201,7 @@ func (bd *builder) hook(point string) {
 // sessions resolves the requested dates to trading sessions, ascending,
 // recording the others as non-trading.
 func (bd *builder) sessions(res *BuildResult) ([]calendar.Session, error) {
-	cal, err := calendar.New()
-	if err != nil {
-		return nil, err
-	}
+	cal := bd.db.Calendar()
 	seen := map[calendar.Date]bool{}
 	var out []calendar.Session
 	for _, d := range bd.opts.Dates {

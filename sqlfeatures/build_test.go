@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -269,6 +270,14 @@ func TestBuildOutput(t *testing.T) {
 	if fwd := tot.Columns["fwd_return_bps"]; fwd.Nulls != 0 || fwd.Min == nil || fwd.Type != "DOUBLE" {
 		t.Errorf("fwd_return_bps stats %+v", fwd)
 	}
+	// Totals combine the dates: the earliest minimum, the latest maximum.
+	ts, first, last := tot.Columns["ts_event_ns"], report.Dates["2025-11-28"].Columns["ts_event_ns"], report.Dates["2025-12-15"].Columns["ts_event_ns"]
+	if ts.Min != first.Min || ts.Max != last.Max || first.Min == nil {
+		t.Errorf("total ts_event_ns %v..%v, want %v..%v", ts.Min, ts.Max, first.Min, last.Max)
+	}
+	if len(report.Columns) != 13 || report.Columns[0].Name != "ts_event_ns" {
+		t.Errorf("columns %v", report.Columns)
+	}
 	var ledger Ledger
 	if _, err := readJSONFile(lake.VersionLedgerFile("v1.0_bars"), &ledger); err != nil {
 		t.Fatal(err)
@@ -504,5 +513,25 @@ func TestShippedManifests(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestCompareStat(t *testing.T) {
+	cases := []struct {
+		a, b any
+		want int
+	}{
+		{json.Number("1765809000000000001"), json.Number("1765809000000000000"), 1}, // beyond float64 precision
+		{json.Number("-2"), json.Number("10"), -1},
+		{json.Number("1.5"), json.Number("2"), -1},
+		{json.Number("1e3"), json.Number("999.5"), 1},
+		{json.Number("0.25"), json.Number("0.25"), 0},
+		{"ESH6", "ESZ5", -1},
+		{"2025-12-16", "2025-12-15", 1},
+	}
+	for _, tc := range cases {
+		if got := compareStat(tc.a, tc.b); got != tc.want {
+			t.Errorf("compareStat(%v, %v) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
 	}
 }

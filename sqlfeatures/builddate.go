@@ -23,15 +23,20 @@ const outTable = "spysql_silver_out"
 // buildDate writes, audits and publishes one trading date.
 func (bd *builder) buildDate(ctx context.Context, s calendar.Session) (*DateSummary, error) {
 	date := s.Date.String()
-	scope, err := bd.scope(s.Date)
+	db, err := engine.Open(ctx, bd.lake, bd.opts.Engine)
 	if err != nil {
 		return nil, err
 	}
-	before, err := bd.bronzeInputs(scope)
+	defer db.Close()
+	scope, err := bd.scope(db, s.Date)
 	if err != nil {
 		return nil, err
 	}
-	if err := bd.db.RegisterBronze(ctx, scope); err != nil {
+	before, err := bd.bronzeInputs(db, scope)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.RegisterBronze(ctx, scope); err != nil {
 		return nil, err
 	}
 	staging := bd.lake.VersionStagingDir(bd.target, date, randomTag())
@@ -45,7 +50,7 @@ func (bd *builder) buildDate(ctx context.Context, s calendar.Session) (*DateSumm
 		}
 	}()
 	part := engine.StagingPart(staging)
-	stats, cols, staged, err := bd.writeDate(ctx, s, part)
+	stats, cols, staged, err := bd.writeDate(ctx, db, s, part)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +62,7 @@ func (bd *builder) buildDate(ctx context.Context, s calendar.Session) (*DateSumm
 	if err != nil {
 		return nil, err
 	}
-	after, err := bd.bronzeInputs(scope)
+	after, err := bd.bronzeInputs(db, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +74,8 @@ func (bd *builder) buildDate(ctx context.Context, s calendar.Session) (*DateSumm
 		bronzeDates[i] = d.String()
 	}
 	rec := DateRecord{
-		Date: date,
+		Date:    date,
+		Columns: cols,
 		Ledger: LedgerEntry{
 			Fingerprint: bd.b.Fingerprint,
 			BronzeDates: bronzeDates,
@@ -105,8 +111,8 @@ func (bd *builder) buildDate(ctx context.Context, s calendar.Session) (*DateSumm
 }
 
 // scope is the date and its lookback trading days, ascending.
-func (bd *builder) scope(d calendar.Date) ([]calendar.Date, error) {
-	cal := bd.db.Calendar()
+func (bd *builder) scope(db *engine.DB, d calendar.Date) ([]calendar.Date, error) {
+	cal := db.Calendar()
 	out := []calendar.Date{d}
 	for i := 0; i < bd.b.Manifest.Source.LookbackDays; i++ {
 		p, err := cal.PrevTradingDay(out[0])
@@ -119,10 +125,10 @@ func (bd *builder) scope(d calendar.Date) ([]calendar.Date, error) {
 }
 
 // bronzeInputs lists the Bronze files the date reads, with sizes.
-func (bd *builder) bronzeInputs(scope []calendar.Date) ([]InputFile, error) {
+func (bd *builder) bronzeInputs(db *engine.DB, scope []calendar.Date) ([]InputFile, error) {
 	var out []InputFile
 	for _, t := range bd.b.Manifest.Source.Tables {
-		files, err := bd.db.BronzeFiles(t, scope)
+		files, err := db.BronzeFiles(t, scope)
 		if err != nil {
 			return nil, err
 		}
@@ -142,8 +148,8 @@ func (bd *builder) bronzeInputs(scope []calendar.Date) ([]InputFile, error) {
 // all threads, writes it sorted by key through one thread, and measures
 // the written file. It returns the file's stats and columns and the row
 // count of the temp table.
-func (bd *builder) writeDate(ctx context.Context, s calendar.Session, part string) (*Stats, []ColumnSchema, int64, error) {
-	conn, err := bd.db.SQL().Conn(ctx)
+func (bd *builder) writeDate(ctx context.Context, db *engine.DB, s calendar.Session, part string) (*Stats, []ColumnSchema, int64, error) {
+	conn, err := db.SQL().Conn(ctx)
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -186,11 +192,15 @@ func (bd *builder) writeDate(ctx context.Context, s calendar.Session, part strin
 // copyOut writes the temp table to part, ordered by the key, with one
 // thread so row groups and bytes never depend on scheduling.
 func (bd *builder) copyOut(ctx context.Context, conn *sql.Conn, date, part string) (err error) {
+	var threads string
+	if err := conn.QueryRowContext(ctx, "SELECT CAST(current_setting('threads') AS VARCHAR)").Scan(&threads); err != nil {
+		return fmt.Errorf("threads: %w", err)
+	}
 	if _, err := conn.ExecContext(ctx, "SET threads = 1"); err != nil {
 		return fmt.Errorf("set threads: %w", err)
 	}
 	defer func() {
-		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "SET threads = "+bd.threads); rerr != nil && err == nil {
+		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "SET threads = "+threads); rerr != nil && err == nil {
 			err = fmt.Errorf("restore threads: %w", rerr)
 		}
 	}()

@@ -2,10 +2,11 @@ package sqlfeatures
 
 import (
 	"bytes"
-	"context"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"os"
 	"strings"
 
@@ -40,9 +41,10 @@ type LedgerEntry struct {
 // same rename as its data, so the data and its record never disagree.
 // ledger.json and validation.json are rebuilt from these records.
 type DateRecord struct {
-	Date       string      `json:"date"`
-	Ledger     LedgerEntry `json:"ledger"`
-	Validation Stats       `json:"validation"`
+	Date       string         `json:"date"`
+	Columns    []ColumnSchema `json:"columns"`
+	Ledger     LedgerEntry    `json:"ledger"`
+	Validation Stats          `json:"validation"`
 }
 
 // Ledger is ledger.json: per date, the fingerprint, Bronze files read and
@@ -105,9 +107,10 @@ func readJSONFile(path string, v any) (bool, error) {
 }
 
 // rollup rewrites ledger.json and validation.json of version dir id from
-// its published date records, with totals measured over all its files.
-func rollup(ctx context.Context, db *engine.DB, id string, b *Bundle) error {
-	lake := db.Lake()
+// its published date records. Totals are combined from the per-date
+// statistics, so a rollup reads no data and its cost and memory do not
+// grow with the number of dates.
+func rollup(lake engine.Lake, id string, b *Bundle) error {
 	dates, err := lake.VersionDates(id)
 	if err != nil {
 		return err
@@ -116,6 +119,8 @@ func rollup(ctx context.Context, db *engine.DB, id string, b *Bundle) error {
 	ledger := Ledger{VersionID: m.ID(), Fingerprint: b.Fingerprint, Dates: map[string]LedgerEntry{}}
 	report := ValidationReport{VersionID: m.ID(), Fingerprint: b.Fingerprint, Rules: rules(m),
 		Columns: []ColumnSchema{}, Dates: map[string]Stats{}}
+	total := &report.Total
+	total.Columns = map[string]ColumnStats{}
 	for _, d := range dates {
 		rec, err := readDateRecord(lake, id, d)
 		if err != nil {
@@ -123,38 +128,68 @@ func rollup(ctx context.Context, db *engine.DB, id string, b *Bundle) error {
 		}
 		ledger.Dates[d] = rec.Ledger
 		report.Dates[d] = rec.Validation
+		addStats(total, rec, &report.Columns)
 	}
-	report.Total.Dates = len(dates)
-	report.Total.Columns = map[string]ColumnStats{}
-	report.Total.KeyUnique, report.Total.RTHOK = true, true
-	if len(dates) > 0 {
-		conn, err := db.SQL().Conn(ctx)
-		if err != nil {
-			return err
+	total.Dates = len(dates)
+	for name, cs := range total.Columns {
+		if total.Rows > 0 {
+			cs.NullRate = float64(cs.Nulls) / float64(total.Rows)
 		}
-		defer conn.Close()
-		src := fmt.Sprintf("read_parquet(%s, hive_partitioning = false) t", sqlString(lake.VersionPartGlob(id)))
-		cols, err := describeColumns(ctx, conn, "SELECT * FROM "+src)
-		if err != nil {
-			return fmt.Errorf("rollup %s: %w", m.ID(), err)
-		}
-		// Each row is checked against its own date's session, the date taken
-		// from the file name (Hive detection would also pick up any "k=v"
-		// directory above the lake).
-		src = fmt.Sprintf("read_parquet(%s, hive_partitioning = false, filename = true) t", sqlString(lake.VersionPartGlob(id)))
-		rth := `EXISTS (SELECT 1 FROM calendar.sessions s WHERE s.date = CAST(regexp_extract(t.filename, 'date=([0-9]{4}-[0-9]{2}-[0-9]{2})/part-0\.parquet$', 1) AS DATE)
-			AND t.ts_event_ns >= s.rth_open_ns AND t.ts_event_ns < s.rth_close_ns)`
-		st, err := measure(ctx, conn, src, cols, m.Output.Key, rth)
-		if err != nil {
-			return fmt.Errorf("rollup %s: %w", m.ID(), err)
-		}
-		report.Columns = cols
-		report.Total.Stats = *st
+		total.Columns[name] = cs
 	}
+	total.KeyUnique = total.DuplicateKeys == 0 && total.NullKeys == 0
+	total.RTHOK = total.OutsideRTH == 0
 	if err := writeJSON(lake.VersionLedgerFile(id), ledger); err != nil {
 		return err
 	}
 	return writeJSON(lake.VersionValidationFile(id), report)
+}
+
+// addStats adds one date to the totals. Keys are unique per date; a key
+// holding ts_event_ns is unique across dates too, as the dates' sessions
+// do not overlap.
+func addStats(total *TotalStats, rec *DateRecord, columns *[]ColumnSchema) {
+	st := rec.Validation
+	total.Rows += st.Rows
+	total.DuplicateKeys += st.DuplicateKeys
+	total.NullKeys += st.NullKeys
+	total.OutsideRTH += st.OutsideRTH
+	for _, c := range rec.Columns {
+		cs, seen := total.Columns[c.Name]
+		if !seen {
+			*columns = append(*columns, c)
+			cs.Type = c.Type
+		}
+		d := st.Columns[c.Name]
+		cs.Nulls += d.Nulls
+		if d.Min != nil && (cs.Min == nil || compareStat(d.Min, cs.Min) < 0) {
+			cs.Min = d.Min
+		}
+		if d.Max != nil && (cs.Max == nil || compareStat(d.Max, cs.Max) > 0) {
+			cs.Max = d.Max
+		}
+		total.Columns[c.Name] = cs
+	}
+}
+
+// compareStat orders two mins or maxes of one column: numbers by value
+// (exactly for integers), text as DuckDB orders VARCHAR (bytewise).
+func compareStat(a, b any) int {
+	na, aNum := a.(json.Number)
+	nb, bNum := b.(json.Number)
+	if aNum && bNum {
+		if ia, err := na.Int64(); err == nil {
+			if ib, err := nb.Int64(); err == nil {
+				return cmp.Compare(ia, ib)
+			}
+		}
+		fa, _ := new(big.Float).SetString(na.String())
+		fb, _ := new(big.Float).SetString(nb.String())
+		if fa != nil && fb != nil {
+			return fa.Cmp(fb)
+		}
+	}
+	return strings.Compare(fmt.Sprint(a), fmt.Sprint(b))
 }
 
 func rules(m *Manifest) fpValidation {
