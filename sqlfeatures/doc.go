@@ -66,14 +66,15 @@
 // Build takes the version's lock (flock on silver/features/.locks/<id>.lock:
 // builds of one version are serialized, different versions run side by
 // side, and the kernel drops the lock of a killed process), removes what an
-// interrupted build left, and opens its own DuckDB. For each trading date D,
-// ascending:
+// interrupted build left, and checks the bundle binds. For each trading
+// date D, ascending, in a DuckDB of its own (nothing carries over between
+// dates, and freed memory is returned to the OS after each):
 //
 //  1. bronze.* is re-registered scoped to the partitions of D and its
 //     source.lookback_days earlier trading days (engine.RegisterBronze);
 //     the files are listed for the ledger before and after, and a change
 //     fails the date.
-//  2. On a fresh connection the parameters are bound and the views created
+//  2. On one connection the parameters are bound and the views created
 //     as temporary views; the output view runs into a temporary table with
 //     all threads, keeping only rows with rth_open <= ts_event_ns <
 //     rth_close of D's session (so early closes end at 13:00 New York).
@@ -94,8 +95,10 @@
 //     date=D on --force). A date directory is therefore never partial.
 //
 // After the dates, ledger.json and validation.json are rebuilt from the
-// _date.json records, with totals measured over all published files, as
-// canonical JSON with sorted keys and no wall-clock times. A date that
+// _date.json records, as canonical JSON with sorted keys and no wall-clock
+// times. Totals are combined from the per-date statistics (no data is read
+// again, so the cost does not grow with the version); keys are audited per
+// date, and a key holding ts_event_ns is unique across dates as well. A date that
 // fails does not stop the others; Build returns a *BuildError listing
 // every failed date and a rerun builds only what is missing. A date built
 // with the same fingerprint is skipped unless Force. A version that exists
