@@ -535,3 +535,29 @@ func TestCompareStat(t *testing.T) {
 		}
 	}
 }
+
+// TestRebuildFromVersionCopy: the version directory is self-contained; its
+// manifest.yaml (with the recorded fingerprint) and SQL copies load to the
+// same fingerprint, and an edit after the build is caught.
+func TestRebuildFromVersionCopy(t *testing.T) {
+	lake := freshLake(t)
+	b := loadBundle(t, barsManifest)
+	build(t, lake, b, BuildOptions{Dates: dates(t, "2025-12-15")})
+	copyPath := lake.VersionManifestFile("v1.0_bars")
+	c := loadBundle(t, copyPath)
+	if c.Fingerprint != b.Fingerprint || c.Manifest.Fingerprint != b.Fingerprint {
+		t.Fatalf("copy fingerprint %s (recorded %s), want %s", c.Fingerprint, c.Manifest.Fingerprint, b.Fingerprint)
+	}
+	if res := build(t, lake, c, BuildOptions{Dates: dates(t, "2025-12-15")}); len(res.Skipped) != 1 {
+		t.Fatalf("rebuild from the copy: %+v", res)
+	}
+	sqlCopy, _ := lake.VersionFile("v1.0_bars", "sql/spy_bars.sql")
+	data, _ := os.ReadFile(sqlCopy)
+	if err := os.WriteFile(sqlCopy, []byte(strings.Replace(string(data), ">= getvariable('MIN_TRADES')", "> getvariable('MIN_TRADES')", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadBundle(context.Background(), parser(t), copyPath, DecodeOptions{})
+	if err == nil || !strings.Contains(err.Error(), copyPath+": fingerprint: recorded "+b.Fingerprint+" but the manifest and SQL give sha256:") {
+		t.Fatalf("edited copy: %v", err)
+	}
+}
