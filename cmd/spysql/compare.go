@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -31,9 +30,7 @@ dates (null rate, min, max). Rows that differ are marked with '*'.`,
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(c)
+				return writeJSON(out, c)
 			}
 			return printComparison(out, c, all)
 		},

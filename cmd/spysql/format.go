@@ -204,3 +204,10 @@ func jsonValue(v any, dbType string) string {
 	b, _ := json.Marshal(textValue(v, dbType, ""))
 	return string(b)
 }
+
+// writeJSON writes v as indented JSON, the --json form of every listing.
+func writeJSON(out io.Writer, v any) error {
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -32,9 +31,7 @@ otherwise (the problems are listed; rebuilding the dates repairs it).`,
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(vs)
+				return writeJSON(out, vs)
 			}
 			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "VERSION\tDATES\tROWS\tFINGERPRINT\tPARENT\tSTATUS")
