@@ -23,7 +23,9 @@ import (
 // A Session is used by one goroutine at a time, except Interrupt, which
 // may be called from any goroutine. DuckDB allows one open streaming
 // result per connection: starting an execution invalidates the previous
-// Rows of the same session, which then report ErrRowsSuperseded.
+// Rows of the same session, which then report ErrRowsSuperseded. A
+// caller that keeps several results open at once (suspended portals)
+// uses several sessions and asks Busy which one is free.
 type Session struct {
 	db   *DB
 	conn *sql.Conn
@@ -95,7 +97,19 @@ func (s *Session) Close() error {
 	// Returning ErrBadConn makes database/sql close the connection
 	// instead of pooling one whose state a client shaped.
 	_ = s.conn.Raw(func(any) error { return driver.ErrBadConn })
-	return s.conn.Close()
+	if err := s.conn.Close(); err != nil && !errors.Is(err, sql.ErrConnDone) {
+		return err
+	}
+	return nil
+}
+
+// Busy reports whether the session holds an open streaming result that
+// is not yet exhausted: starting another execution, or preparing a
+// statement, on a busy session would end that result.
+func (s *Session) Busy() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.active != nil && !s.active.done
 }
 
 // Interrupt stops the statement running on the session, if any; it
@@ -138,6 +152,13 @@ func (s *Session) Prepare(ctx context.Context, query string) (*Stmt, error) {
 	if s.closed {
 		return nil, errors.New("prepare: session closed")
 	}
+	// DuckDB ends a connection's open result when it prepares.
+	s.mu.Lock()
+	prev := s.active
+	s.mu.Unlock()
+	if prev != nil {
+		prev.supersede()
+	}
 	var ps bindings.PreparedStatement
 	if bindings.Prepare(s.raw, query, &ps) == bindings.StateError {
 		msg := bindings.PrepareError(ps)
@@ -165,6 +186,9 @@ func (s *Session) Prepare(ctx context.Context, query string) (*Stmt, error) {
 	}
 	return st, nil
 }
+
+// Session is the session the statement was prepared on (and runs on).
+func (st *Stmt) Session() *Session { return st.s }
 
 // Kind is the statement's type as DuckDB parsed it.
 func (st *Stmt) Kind() StatementKind { return st.kind }

@@ -33,7 +33,10 @@ func (c *Chunk) reset(dc bindings.DataChunk, n int, cols []ResultColumn) {
 	}
 }
 
+// release frees the chunk; its length drops to 0 so that a caller still
+// holding it reads no vector of freed memory.
 func (c *Chunk) release() {
+	c.n = 0
 	if c.dc.Ptr != nil {
 		bindings.DestroyDataChunk(&c.dc)
 		c.dc.Ptr = nil

@@ -8,14 +8,11 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"os"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgproto3"
-
-	"github.com/spysql/spysql/engine"
 )
 
 // txnState is the transaction status ReadyForQuery reports.
@@ -42,7 +39,7 @@ type conn struct {
 	user       string
 	key        cancelKey
 	settings   *settings
-	sess       *engine.Session
+	pool       sessionPool     // DuckDB connections; see sessions.go
 	ctx        context.Context // the connection's life
 	cancelConn context.CancelCauseFunc
 
@@ -181,11 +178,9 @@ func (c *conn) login(m *pgproto3.StartupMessage) error {
 		return err
 	}
 	c.settings = st
-	sess, err := c.srv.db.NewSession(c.ctx)
-	if err != nil {
+	if _, err := c.freeSession(c.ctx); err != nil {
 		return &pgError{Severity: "FATAL", Code: CodeInternalError, Message: err.Error()}
 	}
-	c.sess = sess
 	c.send(&pgproto3.AuthenticationOk{})
 	for _, name := range c.settings.reported() {
 		c.send(&pgproto3.ParameterStatus{Name: name, Value: c.settings.vals[name]})
@@ -381,9 +376,5 @@ func (c *conn) shutdown() {
 
 func (c *conn) closeSession() {
 	c.closeAllPrepared()
-	if c.sess != nil {
-		if err := c.sess.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
-			c.log.Debug("close session", "err", err)
-		}
-	}
+	c.closeSessions()
 }

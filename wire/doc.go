@@ -6,13 +6,15 @@
 //
 // The codec is pgx's pgproto3 (messages in, messages out); wire owns the
 // protocol state machine; engine owns DuckDB. wire never builds DuckDB
-// settings or lake paths: it asks engine for a Session (one DuckDB
-// connection per client on the one shared in-memory database), prepares
-// statements through it, and reads result vectors in place. Files hold
+// settings or lake paths: it asks engine for Sessions (DuckDB
+// connections on the one shared in-memory database; a client has one,
+// and up to four while portals are suspended, see below), prepares
+// statements through them, and reads result vectors in place. Files hold
 // one concern each: startup and the message loop (conn.go), SCRAM and
 // cancel keys (auth.go, users.go), the simple protocol (simple.go), the
 // extended protocol (extended.go), statements and portals (prepare.go,
-// portal.go), transactions (txn.go), settings (settings.go, emulated.go),
+// portal.go), a client's DuckDB connections (sessions.go), transactions
+// (txn.go), settings (settings.go, emulated.go),
 // classification (lexer.go, classify.go), the type map (types.go) and
 // the encoders and decoders (encode_*.go, numeric.go, datetime.go,
 // decode.go), SQLSTATEs (pgcode.go) and the one function that maps
@@ -53,6 +55,18 @@
 // with a row limit sends PortalSuspended and resumes later, and after an
 // error every message up to Sync is skipped (a single ignoreUntilSync
 // flag, as CockroachDB's). Portals live until their transaction ends.
+//
+// DuckDB streams one result per connection, so a suspended portal keeps
+// its connection busy. As in PostgreSQL, a client may leave portal A
+// suspended, run portal B or a simple query to completion and resume A
+// (JDBC with fetchSize does): a statement that arrives while every
+// connection of the client holds a suspended result is prepared and run
+// on another connection, opened on demand, up to four per client. The
+// connections carry no state of their own (the server applies the
+// emulated settings), so any free one will do. A connection is free
+// again when its result is exhausted or its portal closed (Close, Sync
+// outside a block, end of the block). Beyond four, the least recently
+// used suspended portal is superseded and answers 55000 if resumed.
 //
 // # Read-only by construction
 //

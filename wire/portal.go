@@ -22,6 +22,7 @@ type portal struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 	rows   *engine.Rows
+	sess   *engine.Session // the connection rows stream from
 	enc    []encodeFunc
 	vecs   []*engine.Vector
 	chunk  *engine.Chunk
@@ -100,6 +101,7 @@ func (c *conn) execPortal(pt *portal, maxRows int, describe bool) error {
 			c.send(&pgproto3.RowDescription{Fields: pt.rowFields()})
 		}
 	}
+	c.touch(pt.sess)
 	c.setCurrent(pt.cancel)
 	defer c.setCurrent(nil)
 	if d := c.statementTimeout(); d > 0 {
@@ -137,7 +139,17 @@ func (c *conn) startQuery(pt *portal) error {
 		t := time.AfterFunc(d, func() { pt.cancel(errStatementTimeout) })
 		stop = t.Stop
 	}
-	rows, err := pt.p.eng.Execute(pt.ctx, pt.args)
+	eng, err := c.stmtFor(pt.ctx, pt.p)
+	if err != nil {
+		if stop != nil {
+			stop()
+		}
+		c.setCurrent(nil)
+		return err
+	}
+	pt.sess = eng.Session()
+	c.touch(pt.sess)
+	rows, err := eng.Execute(pt.ctx, pt.args)
 	if stop != nil {
 		stop()
 	}

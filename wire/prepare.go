@@ -13,8 +13,12 @@ import (
 type prepared struct {
 	name string
 	st   statement
-	// eng is DuckDB's prepared statement (stmtQuery only).
-	eng *engine.Stmt
+	// eng is DuckDB's prepared statement (stmtQuery only), engSQL the
+	// text it was prepared from (wrapped when a column needed it), alt
+	// the same statement prepared on the client's other connections.
+	eng    *engine.Stmt
+	engSQL string
+	alt    map[*engine.Session]*engine.Stmt
 	// paramOIDs are the parameter types: the client's where it gave one,
 	// else DuckDB's (text when DuckDB cannot tell).
 	paramOIDs []uint32
@@ -34,7 +38,11 @@ func (c *conn) prepareStatement(ctx context.Context, name, sql string, oids []ui
 	p := &prepared{name: name, st: st}
 	switch st.kind {
 	case stmtForbidden:
-		if err := c.sess.CheckSyntax(sql); err != nil {
+		sess, err := c.freeSession(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if err := sess.CheckSyntax(sql); err != nil {
 			return nil, err
 		}
 		return nil, errorf(CodeInsufficientPrivilege, "permission denied: %s is not allowed, spysql is read-only", st.what)
@@ -75,10 +83,15 @@ func (c *conn) prepareQuery(ctx context.Context, p *prepared) error {
 	if _, err := c.srv.watcher.Check(ctx); err != nil {
 		c.log.Warn("refresh lake views", "err", err)
 	}
-	eng, err := c.sess.Prepare(ctx, p.st.sql)
+	sess, err := c.freeSession(ctx)
 	if err != nil {
 		return err
 	}
+	eng, err := sess.Prepare(ctx, p.st.sql)
+	if err != nil {
+		return err
+	}
+	p.engSQL = p.st.sql
 	switch eng.Kind() {
 	case engine.StmtSelect, engine.StmtExplain:
 	default:
@@ -88,9 +101,10 @@ func (c *conn) prepareQuery(ctx context.Context, p *prepared) error {
 	if wrapped := wrapQuery(p.st.sql, eng.Columns()); wrapped != "" {
 		params := eng.Params()
 		eng.Close()
-		if eng, err = c.sess.Prepare(ctx, wrapped); err != nil {
+		if eng, err = sess.Prepare(ctx, wrapped); err != nil {
 			return err
 		}
+		p.engSQL = wrapped
 		// Parameter types as the user's statement has them.
 		p.paramTypes = params
 	} else {
@@ -133,6 +147,10 @@ func (p *prepared) free() {
 	if p.closed && p.refs <= 0 && p.eng != nil {
 		p.eng.Close()
 		p.eng = nil
+		for _, st := range p.alt {
+			st.Close()
+		}
+		p.alt = nil
 	}
 }
 
