@@ -48,6 +48,7 @@ type conn struct {
 	txn             txnState
 	savepoints      []string
 	ignoreUntilSync bool
+	implicitBlock   bool // a Query message of several statements is running
 
 	mu      sync.Mutex
 	current context.CancelCauseFunc // the running statement's

@@ -14,7 +14,7 @@
 // cancel keys (auth.go, users.go), the simple protocol (simple.go), the
 // extended protocol (extended.go), statements and portals (prepare.go,
 // portal.go), a client's DuckDB connections (sessions.go), transactions
-// (txn.go), settings (settings.go, emulated.go),
+// (txn.go), settings (settings.go, settings_txn.go, emulated.go),
 // classification (lexer.go, classify.go), the type map (types.go) and
 // the encoders and decoders (encode_*.go, numeric.go, datetime.go,
 // decode.go), SQLSTATEs (pgcode.go) and the one function that maps
@@ -84,6 +84,12 @@
 // 25P02 inside a failed block and reports COMMIT of a failed block as
 // ROLLBACK. SET, SHOW, RESET and DISCARD of PostgreSQL's session settings
 // are answered by the server; statement_timeout and TimeZone take effect.
+// Settings are transactional as in PostgreSQL (settings_txn.go): SET in a
+// transaction that rolls back (ROLLBACK, an error in the implicit block
+// of a Query message or of a batch up to Sync, ROLLBACK TO SAVEPOINT) is
+// undone, SET LOCAL lasts until the transaction ends (outside a block it
+// warns 25P01, as PostgreSQL), and a reported setting that the end of a
+// transaction changes is sent again as ParameterStatus.
 //
 // # Types and streaming
 //

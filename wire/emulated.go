@@ -87,7 +87,9 @@ func settingValue(toks []token) (string, bool) {
 // SET NAMES and SET [SESSION CHARACTERISTICS AS] TRANSACTION.
 func (c *conn) execSet(st statement) (*emulatedResult, error) {
 	toks := st.toks[1:]
+	local := false
 	if len(toks) > 0 && toks[0].kind == tokWord && (toks[0].text == "SESSION" || toks[0].text == "LOCAL") {
+		local = toks[0].text == "LOCAL"
 		if len(toks) > 1 && toks[1].text == "CHARACTERISTICS" {
 			return c.setTransaction(toks[4:])
 		}
@@ -123,8 +125,12 @@ func (c *conn) execSet(st statement) (*emulatedResult, error) {
 	default:
 		return nil, errorf(CodeSyntaxError, "syntax error in SET")
 	}
+	if local && c.txn == txnIdle && !c.implicitBlock {
+		// As PostgreSQL: a warning, and the value ends with the statement.
+		c.send(notice(CodeNoActiveSQLTransaction, "SET LOCAL can only be used in transaction blocks"))
+	}
 	if len(toks) == 1 && toks[0].kind == tokWord && (toks[0].text == "DEFAULT" || toks[0].text == "LOCAL") {
-		canon, rep, err := c.settings.reset(name)
+		canon, rep, err := c.settings.reset(name, local)
 		if err != nil {
 			return nil, err
 		}
@@ -134,7 +140,7 @@ func (c *conn) execSet(st statement) (*emulatedResult, error) {
 	if !ok {
 		return nil, errorf(CodeSyntaxError, "syntax error in value of SET %s", name)
 	}
-	canon, rep, err := c.settings.set(name, v)
+	canon, rep, err := c.settings.set(name, v, local)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +218,7 @@ func (c *conn) execReset(st statement) (*emulatedResult, error) {
 	if name == "time" && len(toks) > 1 && toks[1].text == "ZONE" {
 		name = "TimeZone"
 	}
-	canon, rep, err := c.settings.reset(name)
+	canon, rep, err := c.settings.reset(name, false)
 	if err != nil {
 		return nil, err
 	}

@@ -160,9 +160,11 @@ func (c *conn) handleClose(m *pgproto3.Close) error {
 // handleSync ends an extended-protocol batch: outside a transaction
 // block the implicit transaction ends and its portals with it.
 func (c *conn) handleSync() error {
+	failed := c.ignoreUntilSync
 	c.ignoreUntilSync = false
 	if c.txn == txnIdle {
 		c.closePortals()
 	}
+	c.endImplicit(failed)
 	return c.ready()
 }

@@ -134,6 +134,7 @@ func lookupSetting(name string) (*settingDef, bool) {
 type settings struct {
 	vals     map[string]string // canonical name -> value
 	defaults map[string]string // per session (startup parameters count)
+	txn      settingsTxn       // see settings_txn.go
 
 	// Parsed values, reused while the setting's text is unchanged:
 	// each statement asks for both.
@@ -180,9 +181,9 @@ func (s *settings) get(name string) (string, string, bool) {
 	return d.name, s.vals[d.name], true
 }
 
-// set changes a setting; reported says whether clients expect a
-// ParameterStatus for it.
-func (s *settings) set(name, value string) (canon string, reported bool, err error) {
+// set changes a setting, until the end of the transaction if local;
+// reported says whether clients expect a ParameterStatus for it.
+func (s *settings) set(name, value string, local bool) (canon string, reported bool, err error) {
 	d, ok := lookupSetting(name)
 	if !ok {
 		return "", false, errorf(CodeUndefinedObject, "unrecognized configuration parameter %q", name)
@@ -194,11 +195,11 @@ func (s *settings) set(name, value string) (canon string, reported bool, err err
 	if cerr != nil {
 		return "", false, errorf(CodeInvalidParameterValue, "invalid value for parameter %q: %v", d.name, cerr)
 	}
-	s.vals[d.name] = nv
+	s.assign(d.name, nv, local)
 	return d.name, d.report, nil
 }
 
-func (s *settings) reset(name string) (canon string, reported bool, err error) {
+func (s *settings) reset(name string, local bool) (canon string, reported bool, err error) {
 	d, ok := lookupSetting(name)
 	if !ok {
 		return "", false, errorf(CodeUndefinedObject, "unrecognized configuration parameter %q", name)
@@ -206,7 +207,7 @@ func (s *settings) reset(name string) (canon string, reported bool, err error) {
 	if d.readOnly {
 		return "", false, errorf(CodeCantChangeRuntimeParam, "parameter %q cannot be changed", d.name)
 	}
-	s.vals[d.name] = s.defaults[d.name]
+	s.assign(d.name, s.defaults[d.name], local)
 	return d.name, d.report, nil
 }
 
@@ -221,7 +222,7 @@ func (s *settings) resetAll() []string {
 		if s.vals[d.name] != s.defaults[d.name] && d.report {
 			changed = append(changed, d.name)
 		}
-		s.vals[d.name] = s.defaults[d.name]
+		s.assign(d.name, s.defaults[d.name], false)
 	}
 	sort.Strings(changed)
 	return changed

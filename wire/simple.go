@@ -42,17 +42,23 @@ func (c *conn) handleQuery(sql string) error {
 			return c.ready()
 		}
 	}
+	// Several statements run in one implicit transaction block.
+	c.implicitBlock = len(stmts) > 1
+	defer func() { c.implicitBlock = false }()
+	failed := false
 	for i := range stmts {
 		if err := c.runSimple(classify(stmts[i]), preps[i], errs[i]); err != nil {
 			if fatal := c.statementFailed(err); fatal != nil {
 				return fatal
 			}
+			failed = true
 			break
 		}
 	}
 	if c.txn == txnIdle {
 		c.closePortals()
 	}
+	c.endImplicit(failed)
 	return c.ready()
 }
 

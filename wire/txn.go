@@ -1,6 +1,10 @@
 package wire
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgproto3"
+)
 
 // execTransaction tracks transaction blocks. spysql is read-only and
 // DuckDB never sees BEGIN/COMMIT: the server keeps the state that
@@ -25,13 +29,14 @@ func (c *conn) execTransaction(st statement) (*emulatedResult, error) {
 		case txnFailed:
 			tag = "ROLLBACK"
 		}
-		c.endTransaction()
-		return &emulatedResult{tag: tag}, nil
+		changed := c.endTransaction(tag == "COMMIT")
+		return &emulatedResult{tag: tag, changed: changed}, nil
 	case stmtSavepoint:
 		if c.txn == txnIdle {
 			return nil, errorf(CodeNoActiveSQLTransaction, "SAVEPOINT can only be used in transaction blocks")
 		}
 		c.savepoints = append(c.savepoints, savepointName(st.toks, 1))
+		c.settings.savepoint()
 		return &emulatedResult{tag: "SAVEPOINT"}, nil
 	case stmtRelease, stmtRollbackTo:
 		verb := "RELEASE SAVEPOINT"
@@ -52,18 +57,33 @@ func (c *conn) execTransaction(st statement) (*emulatedResult, error) {
 		if st.kind == stmtRollbackTo {
 			c.savepoints = c.savepoints[:i+1]
 			c.txn = txnBlock
-			return &emulatedResult{tag: "ROLLBACK"}, nil
+			return &emulatedResult{tag: "ROLLBACK", changed: c.settings.rollbackTo(i)}, nil
 		}
 		c.savepoints = c.savepoints[:i]
+		c.settings.release(i)
 		return &emulatedResult{tag: "RELEASE"}, nil
 	}
 	return nil, errorf(CodeInternalError, "not a transaction statement")
 }
 
 // endTransaction returns to idle; portals die with their transaction.
-func (c *conn) endTransaction() {
+// Settings changed in it are kept (commit) or undone, SET LOCAL ones
+// end either way; it returns the reported settings that changed.
+func (c *conn) endTransaction(commit bool) []string {
 	c.txn = txnIdle
 	c.savepoints = nil
+	return c.settings.endTxn(commit)
+}
+
+// endImplicit ends the implicit transaction of a Query message or an
+// extended-protocol batch (outside a block), rolled back after an error.
+func (c *conn) endImplicit(failed bool) {
+	if c.txn != txnIdle {
+		return
+	}
+	for _, name := range c.settings.endTxn(!failed) {
+		c.send(&pgproto3.ParameterStatus{Name: name, Value: c.settings.vals[name]})
+	}
 }
 
 // savepointName is the last identifier of SAVEPOINT/RELEASE/ROLLBACK TO.
