@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -409,4 +411,58 @@ func (s *Session) CheckSyntax(query string) error {
 		return e
 	}
 	return nil
+}
+
+// SetSearchPath sets the schemas that unqualified names resolve in, in
+// order, on this session's connection only (DuckDB's search_path is a
+// connection setting, and one of the two that its locked configuration
+// still allows). Names that are not schemas of the database are left
+// out, as PostgreSQL ignores missing schemas; none leaves DuckDB's
+// default (main). The session must not hold an open result: setting
+// the path runs a statement, which would end it.
+func (s *Session) SetSearchPath(ctx context.Context, schemas []string) error {
+	have, err := s.queryStrings(ctx, "SELECT schema_name FROM duckdb_schemas() WHERE database_name = current_database()")
+	if err != nil {
+		return fmt.Errorf("search path: %w", err)
+	}
+	var path []string
+	for _, n := range schemas {
+		if slices.Contains(have, n) {
+			path = append(path, QuoteIdent(n))
+		}
+	}
+	lit := "'" + strings.ReplaceAll(strings.Join(path, ","), "'", "''") + "'"
+	if _, err := s.queryStrings(ctx, "SET search_path = "+lit); err != nil {
+		return fmt.Errorf("search path: %w", err)
+	}
+	return nil
+}
+
+// queryStrings runs an internal statement and returns its first column
+// as text.
+func (s *Session) queryStrings(ctx context.Context, query string) ([]string, error) {
+	st, err := s.Prepare(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	rows, err := st.Execute(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for {
+		ch, err := rows.Next()
+		if err != nil {
+			return nil, err
+		}
+		if ch == nil {
+			return out, nil
+		}
+		v := ch.Column(0)
+		for i := range ch.Len() {
+			out = append(out, string(v.Bytes(i)))
+		}
+	}
 }

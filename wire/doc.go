@@ -89,7 +89,13 @@
 // of a Query message or of a batch up to Sync, ROLLBACK TO SAVEPOINT) is
 // undone, SET LOCAL lasts until the transaction ends (outside a block it
 // warns 25P01, as PostgreSQL), and a reported setting that the end of a
-// transaction changes is sent again as ParameterStatus.
+// transaction changes is sent again as ParameterStatus. search_path is
+// applied: DuckDB's locked configuration still lets a connection set its
+// own search_path, so each of the client's connections gets the schemas
+// of the client's value that exist in the lake (missing ones are
+// ignored, as PostgreSQL does; "$user" and public name none) before it
+// prepares or runs a statement, and SET search_path = silver, bronze
+// makes futures_trades resolve.
 //
 // # Types and streaming
 //

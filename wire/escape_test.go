@@ -218,7 +218,12 @@ func TestDuckDBStatementTypeChecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sess.Close()
-	c := &conn{srv: ts.srv, pool: sessionPool{sess: []*engine.Session{sess}, used: []uint64{0}}, log: ts.srv.log}
+	st, err := newSettings(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := sessionPool{sess: []*engine.Session{sess}, used: []uint64{0}, paths: []string{defaultPath}}
+	c := &conn{srv: ts.srv, pool: pool, settings: st, log: ts.srv.log}
 	for _, q := range []string{"CREATE TABLE t (i INTEGER)", "ATTACH ':memory:' AS m", "SET VARIABLE x = 1"} {
 		p := &prepared{st: statement{sql: q, kind: stmtQuery, tag: "SELECT"}}
 		err := c.prepareQuery(ctx, p)

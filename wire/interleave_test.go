@@ -26,7 +26,7 @@ type answer struct {
 func exchange(t *testing.T, c *pgtest.Conn, msgs ...pgproto3.FrontendMessage) []answer {
 	t.Helper()
 	if _, simple := msgs[0].(*pgproto3.Query); !simple {
-		msgs = append(msgs, &pgproto3.Sync{})
+		msgs = append(msgs[:len(msgs):len(msgs)], &pgproto3.Sync{})
 	}
 	if err := c.Send(msgs...); err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strings"
 
 	"github.com/spysql/spysql/engine"
 )
@@ -19,15 +20,23 @@ const maxSessionsPerClient = 4
 // portal A can stay suspended while portal B or a simple query runs
 // (PostgreSQL allows it; JDBC with fetchSize relies on it). A connection
 // is free again as soon as its result is exhausted or its portal closed
-// (Close, Sync outside a block, COMMIT, ROLLBACK). The connections carry
-// no session state of their own: the emulated settings (TimeZone,
-// statement_timeout, ...) are applied by the server to whichever
-// connection runs a statement.
+// (Close, Sync outside a block, COMMIT, ROLLBACK). The emulated settings
+// (TimeZone, statement_timeout, ...) are applied by the server to
+// whichever connection runs a statement; the one setting DuckDB itself
+// must know, search_path, is set on a connection before it prepares or
+// runs anything whenever the client's value differs from the one the
+// connection has.
 type sessionPool struct {
-	sess []*engine.Session
-	used []uint64 // per connection: clock of the last execution on it
-	tick uint64
+	sess  []*engine.Session
+	used  []uint64 // per connection: clock of the last execution on it
+	paths []string // per connection: the search_path it resolves names with
+	tick  uint64
 }
+
+// defaultPath is a new connection's search path: DuckDB's default,
+// which is what PostgreSQL's default ("$user", public) resolves to here,
+// the lake having neither a public schema nor one per user.
+var defaultPath = pathKey(parseSearchPath(`"$user", public`))
 
 // free returns a connection without an open streaming result, opening
 // one if all are busy and the bound allows. Beyond the bound it returns
@@ -38,7 +47,7 @@ func (c *conn) freeSession(ctx context.Context) (*engine.Session, error) {
 	p := &c.pool
 	for _, s := range p.sess {
 		if !s.Busy() {
-			return s, nil
+			return s, c.syncSession(ctx, s)
 		}
 	}
 	if len(p.sess) < maxSessionsPerClient {
@@ -48,7 +57,8 @@ func (c *conn) freeSession(ctx context.Context) (*engine.Session, error) {
 		}
 		p.sess = append(p.sess, s)
 		p.used = append(p.used, 0)
-		return s, nil
+		p.paths = append(p.paths, defaultPath)
+		return s, c.syncSession(ctx, s)
 	}
 	oldest := 0
 	for i := range p.used {
@@ -56,8 +66,68 @@ func (c *conn) freeSession(ctx context.Context) (*engine.Session, error) {
 			oldest = i
 		}
 	}
-	return p.sess[oldest], nil
+	return p.sess[oldest], c.syncSession(ctx, p.sess[oldest])
 }
+
+// syncSession gives s the client's search_path, if it has another.
+func (c *conn) syncSession(ctx context.Context, s *engine.Session) error {
+	want := parseSearchPath(c.settings.vals["search_path"])
+	key := pathKey(want)
+	for i := range c.pool.sess {
+		if c.pool.sess[i] != s || c.pool.paths[i] == key {
+			continue
+		}
+		if err := s.SetSearchPath(ctx, want); err != nil {
+			return err
+		}
+		c.pool.paths[i] = key
+	}
+	return nil
+}
+
+// parseSearchPath reads PostgreSQL's search_path: schema names separated
+// by commas, double-quoted ones as written, others lower-cased. "$user"
+// is left out: the lake has no schema per user.
+func parseSearchPath(v string) []string {
+	var names []string
+	for len(v) > 0 {
+		v = strings.TrimLeft(v, " \t\n")
+		name := ""
+		if strings.HasPrefix(v, `"`) {
+			i := 1
+			for i < len(v) {
+				if v[i] == '"' {
+					if i+1 < len(v) && v[i+1] == '"' {
+						name += `"`
+						i += 2
+						continue
+					}
+					break
+				}
+				name += v[i : i+1]
+				i++
+			}
+			v = v[min(i+1, len(v)):]
+		} else {
+			end := strings.IndexByte(v, ',')
+			if end < 0 {
+				end = len(v)
+			}
+			name, v = strings.ToLower(strings.TrimSpace(v[:end])), v[end:]
+		}
+		if i := strings.IndexByte(v, ','); i >= 0 {
+			v = v[i+1:]
+		} else {
+			v = ""
+		}
+		if name != "" && name != "$user" {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+func pathKey(names []string) string { return strings.Join(names, "\x00") }
 
 // touch records that s runs or resumes a statement now.
 func (c *conn) touch(s *engine.Session) {
@@ -74,8 +144,8 @@ func (c *conn) touch(s *engine.Session) {
 // was prepared on if that is free, else the same SQL prepared again on
 // another (kept in p.alt for the next execution).
 func (c *conn) stmtFor(ctx context.Context, p *prepared) (*engine.Stmt, error) {
-	if !p.eng.Session().Busy() {
-		return p.eng, nil
+	if s := p.eng.Session(); !s.Busy() {
+		return p.eng, c.syncSession(ctx, s)
 	}
 	s, err := c.freeSession(ctx)
 	if err != nil {

@@ -100,7 +100,7 @@ var settingDefs = []settingDef{
 	{name: "server_version_num", def: "150000", readOnly: true},
 	{name: "server_encoding", def: "UTF8", report: true, readOnly: true},
 	{name: "max_identifier_length", def: "63", readOnly: true},
-	{name: "search_path", def: `"$user", public`, check: anyValue, desc: "Sets the schema search order (informational)"},
+	{name: "search_path", def: `"$user", public`, check: anyValue, desc: "Sets the schema search order for names that are not schema-qualified"},
 	{name: "extra_float_digits", def: "1", check: checkInt},
 	{name: "statement_timeout", def: "0", check: checkDuration, desc: "Maximum time a statement may run"},
 	{name: "lock_timeout", def: "0", check: checkDuration},
