@@ -342,7 +342,7 @@ func TestNoLocalTime(t *testing.T) {
 // TestLocalIsTokyo runs only in TestNoLocalTime's child process.
 func TestLocalIsTokyo(t *testing.T) {
 	if os.Getenv("SPYSQL_CALENDAR_CHILD") == "" {
-		t.Skip("runs in the TZ=Asia/Tokyo child of TestNoLocalTime")
+		return // only meaningful in the TZ=Asia/Tokyo child of TestNoLocalTime
 	}
 	if _, off := time.Date(2025, 1, 1, 0, 0, 0, 0, time.Local).Zone(); off != 9*3600 {
 		t.Fatalf("time.Local offset %d, want +9h", off)
