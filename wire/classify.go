@@ -31,6 +31,9 @@ type statement struct {
 	what string
 	// toks are the statement's tokens, for the SET/SHOW parsers.
 	toks []token
+	// explained is the statement inside an EXPLAIN, which DuckDB must
+	// also see as a query: EXPLAIN ANALYZE runs it.
+	explained string
 }
 
 // queryStarts are the first keywords of statements DuckDB may run: the
@@ -117,6 +120,7 @@ func classify(sql string) statement {
 				st.kind, st.what = stmtForbidden, "EXPLAIN "+forbiddenName(toks[i:])
 				return st
 			}
+			st.explained = sql[toks[i].pos:]
 		}
 		return st.with(stmtQuery, "EXPLAIN")
 	}

@@ -168,6 +168,12 @@ func TestEscapes(t *testing.T) {
 		"SET VARIABLE v = 1",
 		"BEGIN; CREATE TABLE t (i INTEGER); COMMIT",
 		"EXPLAIN ANALYZE COPY (SELECT 1) TO '/tmp/x.csv'",
+		"EXPLAIN ANALYZE WITH x AS (SELECT 1) DELETE FROM calendar.sessions",
+		"EXPLAIN ANALYZE WITH x AS (SELECT 1) INSERT INTO calendar.sessions SELECT * FROM calendar.sessions",
+		"EXPLAIN ANALYZE WITH x AS (SELECT 1) UPDATE calendar.sessions SET early_close = true",
+		"EXPLAIN (ANALYZE) WITH x AS (SELECT 1) DELETE FROM calendar.sessions",
+		"EXPLAIN WITH x AS (SELECT 1) DELETE FROM calendar.sessions",
+		"WITH x AS (SELECT 1) DELETE FROM calendar.sessions",
 		"WITH a AS (SELECT 1) SELECT * FROM read_text('/etc/hostname')",
 		"SELECT * FROM (SELECT 1) t, read_text('/etc/hostname')",
 		"SELECT * FROM 'etc/passwd'",
@@ -194,6 +200,11 @@ func TestEscapes(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+	}
+	// No attempt changed the shared database.
+	var sessions, early int64
+	if err := c.QueryRow(ctx, "SELECT count(*), count(*) FILTER (WHERE early_close) FROM calendar.sessions").Scan(&sessions, &early); err != nil || sessions != 5276 || early != 44 {
+		t.Fatalf("calendar.sessions changed: %d rows, %d early closes, err %v", sessions, early, err)
 	}
 	// The sandbox still serves the lake.
 	var n int64

@@ -20,6 +20,7 @@ const (
 type token struct {
 	kind tokKind
 	text string
+	pos  int // byte offset of the token's start in the source
 }
 
 // lexer splits SQL into tokens and statements. It knows quoting (”, E”,
@@ -66,8 +67,16 @@ func (l *lexer) skipSpace() {
 }
 
 // next returns the next token; ok is false at the end of input.
-func (l *lexer) next() (t token, ok bool) {
+func (l *lexer) next() (token, bool) {
 	l.skipSpace()
+	start := l.pos
+	t, ok := l.scan()
+	t.pos = start
+	return t, ok
+}
+
+// scan reads the token at l.pos, after any space and comments.
+func (l *lexer) scan() (t token, ok bool) {
 	if l.pos >= len(l.src) {
 		return token{}, false
 	}

@@ -92,9 +92,19 @@ func (c *conn) prepareQuery(ctx context.Context, p *prepared) error {
 		return err
 	}
 	p.engSQL = p.st.sql
-	switch eng.Kind() {
-	case engine.StmtSelect, engine.StmtExplain:
-	default:
+	readOnly := eng.Kind() == engine.StmtSelect
+	if eng.Kind() == engine.StmtExplain && p.st.explained != "" {
+		// A WITH can front INSERT/UPDATE/DELETE, and EXPLAIN ANALYZE runs
+		// what it explains: the inner statement must be a query too.
+		inner, err := sess.Prepare(ctx, p.st.explained)
+		if err != nil {
+			eng.Close()
+			return err
+		}
+		readOnly = inner.Kind() == engine.StmtSelect
+		inner.Close()
+	}
+	if !readOnly {
 		eng.Close()
 		return errorf(CodeInsufficientPrivilege, "permission denied: only queries are allowed, spysql is read-only")
 	}
