@@ -52,6 +52,9 @@ func decodeText(oid uint32, v []byte) (engine.Arg, error) {
 	s := string(v)
 	if arrayElem(oid) && strings.HasPrefix(s, "{") {
 		// DuckDB reads lists as [a, b]; PostgreSQL writes {a,b}.
+		if len(s) < 2 || !strings.HasSuffix(s, "}") {
+			return engine.Arg{}, errorf(CodeInvalidTextRepresentation, "malformed array literal: %q", s)
+		}
 		s = "[" + s[1:len(s)-1] + "]"
 	}
 	return engine.Arg{Kind: engine.ArgText, S: s}, nil
@@ -268,13 +271,21 @@ func numericBinaryText(v []byte) (string, error) {
 	if len(v) != 8+2*ndigits {
 		return "", errorf(CodeInvalidBinaryRepresentation, "invalid binary numeric")
 	}
+	for k := 0; k < ndigits; k++ {
+		if be.Uint16(v[8+2*k:]) > 9999 {
+			return "", errorf(CodeInvalidBinaryRepresentation, "invalid digit in binary numeric")
+		}
+	}
 	switch sign {
+	case 0x0000, 0x4000:
 	case 0xC000:
 		return "NaN", nil
 	case 0xD000:
 		return "Infinity", nil
 	case 0xF000:
 		return "-Infinity", nil
+	default:
+		return "", errorf(CodeInvalidBinaryRepresentation, "invalid sign in binary numeric")
 	}
 	var b strings.Builder
 	if sign == 0x4000 {

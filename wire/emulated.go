@@ -91,6 +91,10 @@ func (c *conn) execSet(st statement) (*emulatedResult, error) {
 	if len(toks) > 0 && toks[0].kind == tokWord && (toks[0].text == "SESSION" || toks[0].text == "LOCAL") {
 		local = toks[0].text == "LOCAL"
 		if len(toks) > 1 && toks[1].text == "CHARACTERISTICS" {
+			// SESSION CHARACTERISTICS AS TRANSACTION modes...
+			if len(toks) < 4 || toks[2].text != "AS" || toks[3].text != "TRANSACTION" {
+				return nil, errorf(CodeSyntaxError, "syntax error: want SET SESSION CHARACTERISTICS AS TRANSACTION ...")
+			}
 			return c.setTransaction(toks[4:])
 		}
 		if !(toks[0].text == "SESSION" && len(toks) > 1 && toks[1].text == "AUTHORIZATION") {
