@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -152,9 +153,25 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			}
 			return fmt.Errorf("accept: %w", err)
 		}
+		s.mu.Lock()
+		if s.closing {
+			s.mu.Unlock()
+			nc.Close()
+			return nil
+		}
+		// Add under the lock that Close takes, so Wait never races it.
 		s.wg.Add(1)
+		s.mu.Unlock()
 		go func() {
 			defer s.wg.Done()
+			// A bug reached by one client ends that connection, not the
+			// server; serveConn's own defers have run by now.
+			defer func() {
+				if r := recover(); r != nil {
+					s.log.Error("connection panic", "remote", nc.RemoteAddr().String(), "panic", r, "stack", string(debug.Stack()))
+					nc.Close()
+				}
+			}()
 			s.serveConn(ctx, nc)
 		}()
 	}
