@@ -85,6 +85,11 @@ func (w *LakeWatcher) Check(ctx context.Context) (refreshed bool, err error) {
 	if w.dw != nil {
 		return w.checkWatched(ctx)
 	}
+	return w.checkPolled(ctx)
+}
+
+// checkPolled is Check by comparing directory signatures; w.mu is held.
+func (w *LakeWatcher) checkPolled(ctx context.Context) (bool, error) {
 	sig := w.signature()
 	if w.last != nil && slices.Equal(sig, w.last) {
 		return false, nil
@@ -103,7 +108,7 @@ func (w *LakeWatcher) checkWatched(ctx context.Context) (bool, error) {
 	changed, err := w.dw.changed()
 	if err != nil {
 		w.fallBack()
-		return w.Check(ctx)
+		return w.checkPolled(ctx) // w.mu is held: not Check
 	}
 	if w.bronzeFirstFiles() {
 		changed = true
@@ -122,7 +127,7 @@ func (w *LakeWatcher) checkWatched(ctx context.Context) (bool, error) {
 	}
 	if err != nil {
 		w.fallBack()
-		return w.Check(ctx)
+		return w.checkPolled(ctx) // w.mu is held: not Check
 	}
 	w.findPending()
 	w.current = false

@@ -202,3 +202,47 @@ func TestLakeWatcher(t *testing.T) {
 		})
 	}
 }
+
+// brokenWatcher fails like inotify does when its watch limit is reached.
+type brokenWatcher struct{}
+
+func (brokenWatcher) changed() (bool, error)    { return false, errors.New("inotify: no space left") }
+func (brokenWatcher) watch(dirs []string) error { return errors.New("inotify: no space left") }
+func (brokenWatcher) close()                    {}
+
+// TestLakeWatcherFallsBack checks that a failing inotify watcher falls
+// back to polling inside Check instead of deadlocking on its own lock.
+func TestLakeWatcherFallsBack(t *testing.T) {
+	ctx := context.Background()
+	lake, _ := OpenLake(t.TempDir(), true)
+	db, err := Open(ctx, lake, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// No deferred Close: after a deadlock it would block the test too.
+	w := NewLakeWatcher(db)
+	w.mu.Lock()
+	w.tried, w.dw = true, brokenWatcher{}
+	w.mu.Unlock()
+	done := make(chan error, 1)
+	go func() {
+		_, err := w.Check(ctx)
+		if err == nil {
+			_, err = w.Check(ctx)
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Check deadlocked after the watcher failed")
+	}
+	if w.dw != nil {
+		t.Fatal("watcher not dropped after failing")
+	}
+	w.Close()
+}
