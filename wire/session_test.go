@@ -145,8 +145,14 @@ func TestMaxConnections(t *testing.T) {
 		t.Fatalf("third connection: %v, want 53300", err)
 	}
 	conns[0].Close(ctx)
-	time.Sleep(100 * time.Millisecond)
-	c, err := pgx.Connect(ctx, ts.connString("u"))
+	// The slot frees once the server has seen the close; poll for it.
+	var c *pgx.Conn
+	var err error
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if c, err = pgx.Connect(ctx, ts.connString("u")); err == nil || time.Now().After(deadline) {
+			break
+		}
+	}
 	if err != nil {
 		t.Fatalf("after one closed: %v", err)
 	}
@@ -163,12 +169,24 @@ func TestCancelAndTimeout(t *testing.T) {
 	}
 	defer c.Close(ctx)
 	// CancelRequest via pgconn.CancelRequest while the query runs.
+	// Cancel until the query ends: a request that arrives before the
+	// statement runs has nothing to cancel (as in PostgreSQL).
+	stop, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
-		time.Sleep(300 * time.Millisecond)
-		c.PgConn().CancelRequest(context.Background())
+		defer close(stopped)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(200 * time.Millisecond):
+				c.PgConn().CancelRequest(context.Background())
+			}
+		}
 	}()
 	start := time.Now()
 	_, err = c.Exec(ctx, slowQuery)
+	close(stop)
+	<-stopped // CancelRequest returns once the server has handled it
 	if sqlState(err) != "57014" || !strings.Contains(err.Error(), "user request") {
 		t.Fatalf("cancel: %v", err)
 	}
