@@ -156,6 +156,13 @@ func Build(ctx context.Context, lake engine.Lake, b *Bundle, opts BuildOptions) 
 			engine.ReleaseMemory()
 			if err != nil {
 				if ctx.Err() != nil {
+					if !res.Replaced {
+						// Dates this run published stay: keep ledger.json and
+						// validation.json true to them.
+						if err := rollup(bd.lake, bd.target, b); err != nil {
+							log.Error("rollup after cancel", "err", err)
+						}
+					}
 					bd.discardReplacement(res)
 					return res, fmt.Errorf("build %s date %s: %w", id, date, context.Cause(ctx))
 				}

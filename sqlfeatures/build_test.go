@@ -561,3 +561,26 @@ func TestRebuildFromVersionCopy(t *testing.T) {
 		t.Fatalf("edited copy: %v", err)
 	}
 }
+
+// TestBuildCancelKeepsRollup: a build cancelled after its first date keeps
+// that date, and ledger.json/validation.json still agree with it.
+func TestBuildCancelKeepsRollup(t *testing.T) {
+	lake := freshLake(t)
+	b := loadBundle(t, barsManifest)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := Build(ctx, lake, b, BuildOptions{
+		Dates:    dates(t, "2025-12-15", "2025-12-16", "2025-12-17"),
+		Progress: func(p Progress) { cancel() },
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	d, err := InspectVersion(lake, "v1.0_bars")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Status != StatusReady || strings.Join(d.Dates, ",") != "2025-12-15" {
+		t.Fatalf("after cancel: status %s, dates %v, problems %v", d.Status, d.Dates, d.Problems)
+	}
+}
