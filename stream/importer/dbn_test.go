@@ -268,3 +268,42 @@ func TestImportDBNUndefPriceAndTsOut(t *testing.T) {
 		t.Fatalf("ts_out rows:\n got %q\nwant %q", got, wantTradeRows)
 	}
 }
+
+// TestImportOptionsAreFixedPerFile: a file is imported with one set of
+// options; a re-import or a resumed import with others is refused, not
+// silently skipped or written twice.
+func TestImportOptionsAreFixedPerFile(t *testing.T) {
+	file := filepath.Join(dbnDir, "test_data.trades.v3.dbn.zst")
+	ctx := context.Background()
+
+	lake := testLake(t)
+	if _, err := newImporter(t, lake, Config{SymbolRoot: "MES"}).ImportFile(ctx, KindDBN, file); err != nil {
+		t.Fatal(err)
+	}
+	_, err := newImporter(t, lake, Config{SymbolRoot: "ES"}).ImportFile(ctx, KindDBN, file)
+	if err == nil || !strings.Contains(err.Error(), `already imported with options "batch_rows=262144 symbol_root=MES"`) {
+		t.Fatalf("re-import with another root: %v", err)
+	}
+	res, err := newImporter(t, lake, Config{SymbolRoot: "MES"}).ImportFile(ctx, KindDBN, file)
+	if err != nil || !res.Skipped {
+		t.Fatalf("re-import with the same options: skipped=%v err=%v", res.Skipped, err)
+	}
+
+	// A killed run leaves its start marker; resuming with another batch
+	// size is refused, with the same one it completes.
+	lake = testLake(t)
+	sum := res.SHA256
+	if err := beginImport(lake, sum, file, "batch_rows=1 symbol_root="); err != nil {
+		t.Fatal(err)
+	}
+	_, err = newImporter(t, lake, Config{BatchRows: 2}).ImportFile(ctx, KindDBN, file)
+	if err == nil || !strings.Contains(err.Error(), `interrupted import of this file used options "batch_rows=1 symbol_root="`) {
+		t.Fatalf("resume with another batch size: %v", err)
+	}
+	if _, err := newImporter(t, lake, Config{BatchRows: 1}).ImportFile(ctx, KindDBN, file); err != nil {
+		t.Fatalf("resume with the same batch size: %v", err)
+	}
+	if _, err := os.Stat(startMarker(lake, sum)); !os.IsNotExist(err) {
+		t.Fatalf("start marker left after the import: %v", err)
+	}
+}

@@ -13,7 +13,9 @@
 //     symbol) fails the file here, before anything is written.
 //  2. Skip: the import ledger (engine.Lake.ImportLedgerDir) holds one JSON
 //     entry per imported file, named by the file's sha256. A file already in
-//     the ledger is reported as skipped and nothing is written.
+//     the ledger is reported as skipped and nothing is written; one
+//     imported with other options (batch size, DBN symbol root) is refused,
+//     since Bronze is append-only and the rows are already there.
 //  3. Write: decode again (checking that size, modification time and record
 //     count did not change; the last batch waits for that check) in batches of
 //     Config.BatchRows rows; engine.WriteBronze routes each batch to its
@@ -21,7 +23,10 @@
 //     atomically. Batch i is named import-<first 16 hex of sha256>-<i>.parquet,
 //     so the same file (imported with the same options) always yields the
 //     same names with the same content.
-//  4. Record: only after every batch is published, write the ledger entry.
+//     Before the first batch a <sha256>.started marker records the
+//     options, so a killed import can only be resumed with the same ones.
+//  4. Record: only after every batch is published, write the ledger entry
+//     (and drop the marker).
 //
 // A killed import therefore leaves whole Parquet files or nothing (engine
 // writes a hidden temp file, fsyncs and renames) and no ledger entry; running

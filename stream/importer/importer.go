@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -196,6 +197,13 @@ func importFile[T engine.Record](ctx context.Context, im *Importer, path string,
 	if err != nil {
 		return res, err
 	}
+	opts := fmt.Sprintf("batch_rows=%d symbol_root=%s", im.cfg.BatchRows, im.cfg.SymbolRoot)
+	if sp.kind != KindDBN {
+		opts = fmt.Sprintf("batch_rows=%d", im.cfg.BatchRows)
+	}
+	if found && entry.Options != opts {
+		return res, fmt.Errorf("%s was already imported with options %q; Bronze is append-only, so it is not imported again with %q", path, entry.Options, opts)
+	}
 	if found {
 		res.Skipped = true
 		res.Elapsed = time.Since(start)
@@ -204,6 +212,9 @@ func importFile[T engine.Record](ctx context.Context, im *Importer, path string,
 		return res, nil
 	}
 	// Pass 2: write.
+	if err := beginImport(im.cfg.Lake, sum, path, opts); err != nil {
+		return res, err
+	}
 	if im.cfg.Progress != nil {
 		im.cfg.Progress.Start(path, n)
 	}
@@ -220,10 +231,11 @@ func importFile[T engine.Record](ctx context.Context, im *Importer, path string,
 	if err := writeLedger(im.cfg.Lake, LedgerEntry{
 		SHA256: sum, Kind: sp.kind, Source: sp.vendor, File: path, Size: st.size, Table: sp.table.Path(),
 		Records: n, Files: res.Files, Partitions: res.Partitions, Info: sp.info,
-		ImportedAt: time.Now().UTC(),
+		Options: opts, ImportedAt: time.Now().UTC(),
 	}); err != nil {
 		return res, err
 	}
+	os.Remove(startMarker(im.cfg.Lake, sum))
 	res.Elapsed = time.Since(start)
 	im.log.Info("imported", "file", path, "table", res.Table, "records", n, "files", len(res.Files),
 		"partitions", len(res.Partitions), "unchanged", res.Unchanged, "sha256", sum,

@@ -15,16 +15,19 @@ import (
 // LedgerEntry is the import ledger's record of one imported file, stored as
 // <ImportLedgerDir>/<sha256>.json.
 type LedgerEntry struct {
-	SHA256     string    `json:"sha256"`
-	Kind       Kind      `json:"kind"`
-	Source     string    `json:"source"`
-	File       string    `json:"file"` // the path as given to the import
-	Size       int64     `json:"size"`
-	Table      string    `json:"table"`
-	Records    int64     `json:"records"`
-	Files      []string  `json:"files"` // lake-relative Parquet files
-	Partitions []string  `json:"partitions"`
-	Info       any       `json:"info,omitempty"` // e.g. DBN metadata
+	SHA256     string   `json:"sha256"`
+	Kind       Kind     `json:"kind"`
+	Source     string   `json:"source"`
+	File       string   `json:"file"` // the path as given to the import
+	Size       int64    `json:"size"`
+	Table      string   `json:"table"`
+	Records    int64    `json:"records"`
+	Files      []string `json:"files"` // lake-relative Parquet files
+	Partitions []string `json:"partitions"`
+	Info       any      `json:"info,omitempty"` // e.g. DBN metadata
+	// Options are the import settings that shape the written files
+	// (batch size, symbol root); a file is only ever imported with one.
+	Options    string    `json:"options"`
 	ImportedAt time.Time `json:"imported_at"`
 }
 
@@ -55,6 +58,28 @@ func writeLedger(lake engine.Lake, e LedgerEntry) error {
 	}
 	if err := engine.WriteFileAtomic(ledgerPath(lake, e.SHA256), append(b, '\n')); err != nil {
 		return fmt.Errorf("write import ledger: %w", err)
+	}
+	return nil
+}
+
+// startMarker is written before a file's first batch and removed with the
+// ledger entry: a resumed import must use the same options, or its batch
+// files would hold other rows than the killed run's.
+func startMarker(lake engine.Lake, sum string) string {
+	return filepath.Join(lake.ImportLedgerDir(), sum+".started")
+}
+
+// beginImport checks a killed run's options against opts and records them.
+func beginImport(lake engine.Lake, sum, path, opts string) error {
+	b, err := os.ReadFile(startMarker(lake, sum))
+	switch {
+	case err == nil && string(b) != opts:
+		return fmt.Errorf("%s: an interrupted import of this file used options %q; resume it with those, not %q", path, string(b), opts)
+	case err != nil && !errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("read import marker: %w", err)
+	}
+	if err := engine.WriteFileAtomic(startMarker(lake, sum), []byte(opts)); err != nil {
+		return fmt.Errorf("write import marker: %w", err)
 	}
 	return nil
 }
