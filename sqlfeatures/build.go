@@ -126,12 +126,13 @@ func Build(ctx context.Context, lake engine.Lake, b *Bundle, opts BuildOptions) 
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", id, err)
 	}
-	defer bd.db.Close()
-	if err := bd.preflight(ctx); err != nil {
-		return nil, fmt.Errorf("build %s: %w", id, err)
+	var sessions []calendar.Session
+	if err = bd.preflight(ctx); err == nil {
+		sessions, err = bd.sessions(res)
 	}
-
-	sessions, err := bd.sessions(res)
+	// Closed before the dates run, so only each date's own DuckDB holds
+	// memory (a memory limit is per database).
+	bd.db.Close()
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", id, err)
 	}
