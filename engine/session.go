@@ -34,7 +34,7 @@ type Session struct {
 	raw  bindings.Connection
 
 	mu      sync.Mutex // guards running, gen
-	running bool       // a statement is between Execute and Rows.Close
+	running bool       // a statement is being prepared, or between Execute and Rows.Close
 	gen     uint64     // execution generation; Interrupt targets the current one
 	active  *Rows
 	closed  bool
@@ -147,9 +147,16 @@ type Stmt struct {
 // Prepare prepares exactly one statement. Nothing runs: parameter and
 // result types come from DuckDB's prepared metadata. Unresolved
 // parameter types have Kind KindUnknown.
+//
+// The context bounds the preparation as it bounds an execution: when it
+// ends, DuckDB is interrupted, and a context that ended before Prepare
+// returns makes it fail with an ErrInterrupt error carrying the
+// context's cause. DuckDB checks for interrupts little while it parses,
+// binds and plans, so the call itself may run to its end; the session
+// stays usable.
 func (s *Session) Prepare(ctx context.Context, query string) (*Stmt, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	if ctx.Err() != nil {
+		return nil, interruptedBy(ctx)
 	}
 	if s.closed {
 		return nil, errors.New("prepare: session closed")
@@ -161,11 +168,31 @@ func (s *Session) Prepare(ctx context.Context, query string) (*Stmt, error) {
 	if prev != nil {
 		prev.supersede()
 	}
+	s.mu.Lock()
+	s.gen++
+	gen := s.gen
+	s.running = true
+	s.mu.Unlock()
+	stop := context.AfterFunc(ctx, func() { s.interruptGen(gen) })
 	var ps bindings.PreparedStatement
-	if bindings.Prepare(s.raw, query, &ps) == bindings.StateError {
+	state := bindings.Prepare(s.raw, query, &ps)
+	stop()
+	s.mu.Lock()
+	if s.gen == gen {
+		s.running = false
+	}
+	s.mu.Unlock()
+	if state == bindings.StateError {
 		msg := bindings.PrepareError(ps)
 		bindings.DestroyPrepare(&ps)
+		if ctx.Err() != nil {
+			return nil, interruptedBy(ctx)
+		}
 		return nil, newError(msg)
+	}
+	if ctx.Err() != nil {
+		bindings.DestroyPrepare(&ps)
+		return nil, interruptedBy(ctx)
 	}
 	st := &Stmt{s: s, ps: ps, kind: statementKind(bindings.PreparedStatementType(ps))}
 	n := int(bindings.NParams(ps))

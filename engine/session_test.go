@@ -5,6 +5,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -103,6 +105,59 @@ func TestSessionInterrupt(t *testing.T) {
 	}
 	defer st2.Close()
 	rows, err = st2.Execute(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	ch, err := rows.Next()
+	if err != nil || Values[int32](ch.Column(0))[0] != 42 {
+		t.Fatalf("after interrupt: %v", err)
+	}
+}
+
+// slowPrepareQuery takes DuckDB long to prepare (hundreds of
+// milliseconds: parsing and binding a 200,000-element IN list) and no
+// time to run.
+func slowPrepareQuery() string {
+	var b strings.Builder
+	b.WriteString("SELECT 1 WHERE 1 IN (")
+	for i := range 200000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Itoa(i))
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+// TestSessionPrepareInterrupt: a context that ends while DuckDB prepares
+// fails the preparation with ErrInterrupt carrying the cause; the
+// session goes on.
+func TestSessionPrepareInterrupt(t *testing.T) {
+	s := newTestSession(t)
+	q := slowPrepareQuery()
+	cause := errors.New("test deadline")
+	ctx, cancel := context.WithTimeoutCause(context.Background(), 20*time.Millisecond, cause)
+	defer cancel()
+	st, err := s.Prepare(ctx, q)
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != ErrInterrupt || !errors.Is(err, cause) {
+		if st != nil {
+			st.Close()
+		}
+		t.Fatalf("got %v, want an interrupt caused by the deadline", err)
+	}
+	// An ended context fails before DuckDB is asked.
+	if _, err := s.Prepare(ctx, "SELECT 1"); !errors.As(err, &e) || e.Kind != ErrInterrupt {
+		t.Fatalf("ended context: %v", err)
+	}
+	st2, err := s.Prepare(context.Background(), "SELECT 42")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	rows, err := st2.Execute(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -110,12 +110,14 @@
 //
 // # Cancellation
 //
-// Each statement runs under a context.WithCancelCause of the
-// connection's context. A CancelRequest with the right key, the
+// Each statement is prepared and runs under a context.WithCancelCause
+// of the connection's context (Parse has its own; the prepare phase of a
+// Query message is one). A CancelRequest with the right key, the
 // statement_timeout timer and server shutdown cancel it with a cause; the
 // engine session interrupts DuckDB, and the error maps to 57014 with the
 // cause's message ("due to user request", "due to statement timeout").
-// The session stays usable.
+// DuckDB rarely stops a preparation midway, so one cancelled while
+// DuckDB prepares fails when DuckDB returns. The session stays usable.
 //
 // # The lake stays current
 //

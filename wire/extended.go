@@ -32,8 +32,11 @@ func (c *conn) handleParse(m *pgproto3.Parse) error {
 	if sql == "" {
 		p = &prepared{name: m.Name, st: statement{kind: stmtEmpty}}
 	} else {
+		ctx, end := c.statementContext()
 		var err error
-		if p, err = c.prepareStatement(c.ctx, m.Name, sql, m.ParameterOIDs); err != nil {
+		p, err = c.prepareStatement(ctx, m.Name, sql, m.ParameterOIDs)
+		end()
+		if err != nil {
 			return err
 		}
 	}

@@ -2,6 +2,7 @@ package wire
 
 import (
 	"context"
+	"errors"
 	"math"
 	"strconv"
 	"time"
@@ -293,6 +294,41 @@ func (c *conn) runEmulated(st statement) (*emulatedResult, error) {
 		return c.execDiscard(st)
 	}
 	return nil, errorf(CodeInternalError, "statement kind %d cannot be emulated", st.kind)
+}
+
+// statementContext is the context a statement is prepared under: until
+// end is called, it is the statement that a CancelRequest, the
+// statement_timeout timer and shutdown cancel, as startQuery's is while
+// it runs.
+func (c *conn) statementContext() (ctx context.Context, end func()) {
+	ctx, cancel := context.WithCancelCause(c.ctx)
+	c.setCurrent(cancel)
+	var t *time.Timer
+	if d := c.statementTimeout(); d > 0 {
+		t = time.AfterFunc(d, func() { cancel(errStatementTimeout) })
+	}
+	return ctx, func() {
+		if t != nil {
+			t.Stop()
+		}
+		c.setCurrent(nil)
+		cancel(nil)
+	}
+}
+
+// canceled reports err as the statement's cancellation when ctx ended
+// (a CancelRequest, the timeout or shutdown), whatever step noticed it.
+func canceled(ctx context.Context, err error) error {
+	if err == nil || ctx.Err() == nil || isInterrupt(err) {
+		return err
+	}
+	return &engine.Error{Kind: engine.ErrInterrupt, Msg: "canceling statement", Cause: context.Cause(ctx)}
+}
+
+// isInterrupt reports whether err is a cancelled statement's.
+func isInterrupt(err error) bool {
+	var ee *engine.Error
+	return errors.As(err, &ee) && ee.Kind == engine.ErrInterrupt
 }
 
 func (c *conn) setCurrent(cancel context.CancelCauseFunc) {

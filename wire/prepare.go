@@ -32,8 +32,15 @@ type prepared struct {
 }
 
 // prepareStatement classifies sql and, for a query, has DuckDB prepare
-// it. Forbidden statements fail here, before anything runs.
+// it. Forbidden statements fail here, before anything runs. ctx is the
+// statement's (statementContext): when it ends, the preparation fails
+// with the cancellation.
 func (c *conn) prepareStatement(ctx context.Context, name, sql string, oids []uint32) (*prepared, error) {
+	p, err := c.prepareStatementCtx(ctx, name, sql, oids)
+	return p, canceled(ctx, err)
+}
+
+func (c *conn) prepareStatementCtx(ctx context.Context, name, sql string, oids []uint32) (*prepared, error) {
 	st := classify(sql)
 	p := &prepared{name: name, st: st}
 	switch st.kind {

@@ -220,6 +220,80 @@ func TestCancelAndTimeout(t *testing.T) {
 	}
 }
 
+// slowPrepareQuery takes DuckDB long to prepare (hundreds of
+// milliseconds: parsing and binding a 300,000-element IN list) and no
+// time to run.
+func slowPrepareQuery() string {
+	var b strings.Builder
+	b.WriteString("SELECT 1 WHERE 1 IN (")
+	for i := range 300000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprint(&b, i)
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+// TestCancelAndTimeoutPrepare: preparation (Parse, and the prepare phase
+// of a simple Query) is covered by statement_timeout and CancelRequest
+// like execution, answers 57014 and leaves the session usable.
+func TestCancelAndTimeoutPrepare(t *testing.T) {
+	ts := startServer(t, newLake(t), Config{})
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, ts.connString("u"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	slow := slowPrepareQuery()
+	var n int
+	// CancelRequest during Parse; cancel until Parse answers.
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+				c.PgConn().CancelRequest(context.Background())
+			}
+		}
+	}()
+	_, err = c.Prepare(ctx, "slow", slow)
+	close(stop)
+	<-stopped
+	if sqlState(err) != "57014" || !strings.Contains(err.Error(), "user request") {
+		t.Fatalf("cancel during Parse: %v", err)
+	}
+	if err := c.QueryRow(ctx, "SELECT 41").Scan(&n); err != nil || n != 41 {
+		t.Fatalf("session after cancel: %v", err)
+	}
+	if _, err := c.Exec(ctx, "SET statement_timeout = '20ms'"); err != nil {
+		t.Fatal(err)
+	}
+	// Parse.
+	if _, err := c.Prepare(ctx, "slow", slow); sqlState(err) != "57014" || !strings.Contains(err.Error(), "statement timeout") {
+		t.Fatalf("timeout during Parse: %v", err)
+	}
+	// The prepare phase of a Query message: nothing of it runs.
+	mrr := c.PgConn().Exec(ctx, "SELECT 1; "+slow)
+	res, err := mrr.ReadAll()
+	if sqlState(err) != "57014" || !strings.Contains(err.Error(), "statement timeout") {
+		t.Fatalf("timeout during a Query's preparation: %v", err)
+	}
+	for _, r := range res {
+		if len(r.Rows) > 0 {
+			t.Fatalf("a statement ran: %v", r.Rows)
+		}
+	}
+	if err := c.QueryRow(ctx, "SELECT 43").Scan(&n); err != nil || n != 43 {
+		t.Fatalf("session after timeout: %v", err)
+	}
+}
+
 func TestIdleTimeout(t *testing.T) {
 	ts := startServer(t, newLake(t), Config{IdleTimeout: 200 * time.Millisecond})
 	ctx := context.Background()

@@ -33,15 +33,22 @@ func (c *conn) handleQuery(sql string) error {
 			}
 		}
 	}()
+	// The preparation of the whole message is one statement for
+	// CancelRequest and statement_timeout: a cancel between two
+	// preparations is not lost, and, as a syntax error, a cancel
+	// anywhere runs nothing.
+	ctx, end := c.statementContext()
 	for i, s := range stmts {
-		preps[i], errs[i] = c.prepareStatement(c.ctx, "", s, nil)
-		if errs[i] != nil && toPGError(errs[i]).Code == CodeSyntaxError {
+		preps[i], errs[i] = c.prepareStatement(ctx, "", s, nil)
+		if errs[i] != nil && (isInterrupt(errs[i]) || toPGError(errs[i]).Code == CodeSyntaxError) {
+			end()
 			if fatal := c.statementFailed(errs[i]); fatal != nil {
 				return fatal
 			}
 			return c.ready()
 		}
 	}
+	end()
 	// Several statements run in one implicit transaction block.
 	c.implicitBlock = len(stmts) > 1
 	defer func() { c.implicitBlock = false }()
