@@ -34,7 +34,7 @@ func (c *conn) handleParse(m *pgproto3.Parse) error {
 	} else {
 		ctx, end := c.statementContext()
 		var err error
-		p, err = c.prepareStatement(ctx, m.Name, sql, m.ParameterOIDs)
+		p, err = c.prepareStatement(ctx, m.Name, st, m.ParameterOIDs)
 		end()
 		if err != nil {
 			return err

@@ -31,17 +31,16 @@ type prepared struct {
 	closed bool
 }
 
-// prepareStatement classifies sql and, for a query, has DuckDB prepare
-// it. Forbidden statements fail here, before anything runs. ctx is the
-// statement's (statementContext): when it ends, the preparation fails
-// with the cancellation.
-func (c *conn) prepareStatement(ctx context.Context, name, sql string, oids []uint32) (*prepared, error) {
-	p, err := c.prepareStatementCtx(ctx, name, sql, oids)
+// prepareStatement prepares a classified statement: for a query, DuckDB
+// prepares it. Forbidden statements fail here, before anything runs. ctx
+// is the statement's (statementContext): when it ends, the preparation
+// fails with the cancellation.
+func (c *conn) prepareStatement(ctx context.Context, name string, st statement, oids []uint32) (*prepared, error) {
+	p, err := c.prepareStatementCtx(ctx, name, st, oids)
 	return p, canceled(ctx, err)
 }
 
-func (c *conn) prepareStatementCtx(ctx context.Context, name, sql string, oids []uint32) (*prepared, error) {
-	st := classify(sql)
+func (c *conn) prepareStatementCtx(ctx context.Context, name string, st statement, oids []uint32) (*prepared, error) {
 	p := &prepared{name: name, st: st}
 	switch st.kind {
 	case stmtForbidden:
@@ -49,7 +48,7 @@ func (c *conn) prepareStatementCtx(ctx context.Context, name, sql string, oids [
 		if err != nil {
 			return nil, err
 		}
-		if err := sess.CheckSyntax(sql); err != nil {
+		if err := sess.CheckSyntax(st.sql); err != nil {
 			return nil, err
 		}
 		return nil, errorf(CodeInsufficientPrivilege, "permission denied: %s is not allowed, spysql is read-only", st.what)

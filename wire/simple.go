@@ -24,6 +24,9 @@ func (c *conn) handleQuery(sql string) error {
 		pt.close()
 		delete(c.portals, "")
 	}
+	// Each statement is classified once, here; preparing and running
+	// use that.
+	sts := make([]statement, len(stmts))
 	preps := make([]*prepared, len(stmts))
 	errs := make([]error, len(stmts))
 	defer func() {
@@ -39,7 +42,8 @@ func (c *conn) handleQuery(sql string) error {
 	// anywhere runs nothing.
 	ctx, end := c.statementContext()
 	for i, s := range stmts {
-		preps[i], errs[i] = c.prepareStatement(ctx, "", s, nil)
+		sts[i] = classify(s)
+		preps[i], errs[i] = c.prepareStatement(ctx, "", sts[i], nil)
 		if errs[i] != nil && (isInterrupt(errs[i]) || toPGError(errs[i]).Code == CodeSyntaxError) {
 			end()
 			if fatal := c.statementFailed(errs[i]); fatal != nil {
@@ -54,7 +58,7 @@ func (c *conn) handleQuery(sql string) error {
 	defer func() { c.implicitBlock = false }()
 	failed := false
 	for i := range stmts {
-		if err := c.runSimple(classify(stmts[i]), preps[i], errs[i]); err != nil {
+		if err := c.runSimple(sts[i], preps[i], errs[i]); err != nil {
 			if fatal := c.statementFailed(err); fatal != nil {
 				return fatal
 			}
