@@ -201,6 +201,11 @@ func elemOf(arrayOID uint32) uint32 {
 	return 0
 }
 
+// arrayElemEscaper escapes a text element inside a double-quoted DuckDB
+// list literal. Built once: a Replacer is immutable and safe for
+// concurrent use.
+var arrayElemEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+
 // decodeArrayBinary reads array_send's format (one dimension) and hands
 // DuckDB a list literal, which it casts to the parameter's list type.
 func decodeArrayBinary(elem uint32, v []byte) (engine.Arg, error) {
@@ -243,7 +248,7 @@ func decodeArrayBinary(elem uint32, v []byte) (engine.Arg, error) {
 		switch a.Kind {
 		case engine.ArgText:
 			b.WriteByte('"')
-			b.WriteString(strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(a.S))
+			b.WriteString(arrayElemEscaper.Replace(a.S))
 			b.WriteByte('"')
 		case engine.ArgInt64:
 			b.WriteString(strconv.FormatInt(a.I, 10))

@@ -134,7 +134,13 @@ func appendFloatText(dst []byte, f float64, bits int) []byte {
 	for e[k] != 'e' {
 		k--
 	}
-	exp, _ := strconv.Atoi(string(e[k+1:]))
+	exp := 0
+	for _, ch := range e[k+2:] {
+		exp = exp*10 + int(ch-'0')
+	}
+	if e[k+1] == '-' {
+		exp = -exp
+	}
 	limit := 15
 	if bits == 32 {
 		limit = 6
@@ -142,7 +148,37 @@ func appendFloatText(dst []byte, f float64, bits int) []byte {
 	if exp < -4 || exp >= limit {
 		return append(dst, e...)
 	}
-	return strconv.AppendFloat(dst, f, 'f', -1, bits)
+	// Positional notation from the same shortest digits ('f' with
+	// precision -1 yields them too), without formatting again.
+	mant := e[:k]
+	if mant[0] == '-' {
+		dst = append(dst, '-')
+		mant = mant[1:]
+	}
+	first, rest := mant[0], []byte(nil)
+	if len(mant) > 2 {
+		rest = mant[2:] // after "d."
+	}
+	if exp < 0 {
+		dst = append(dst, '0', '.')
+		for range -exp - 1 {
+			dst = append(dst, '0')
+		}
+		dst = append(dst, first)
+		return append(dst, rest...)
+	}
+	// exp+1 integer digits: the first, exp more from rest or zeros.
+	dst = append(dst, first)
+	if exp >= len(rest) {
+		dst = append(dst, rest...)
+		for range exp - len(rest) {
+			dst = append(dst, '0')
+		}
+		return dst
+	}
+	dst = append(dst, rest[:exp]...)
+	dst = append(dst, '.')
+	return append(dst, rest[exp:]...)
 }
 
 func uuidBytes(v *engine.Vector, i int) [16]byte {

@@ -112,11 +112,15 @@ func appendDecimalBinary(dst []byte, d decimal) []byte {
 	ip := len(s) - d.scale
 	intPart, frac := s[:ip], s[ip:]
 	// Left-pad the integer part and right-pad the fraction to multiples
-	// of four digits.
-	var groups []uint16
+	// of four digits. At most 39 digits (38 of precision and the leading
+	// zero of scale 38) and 3 of padding each side: 44 digits, 11 groups,
+	// so both fit fixed arrays on the stack.
+	var allBuf [44]byte
+	var groupsBuf [11]uint16
+	groups := groupsBuf[:0]
 	lead := (4 - len(intPart)%4) % 4
 	ig := (len(intPart) + lead) / 4
-	all := make([]byte, 0, lead+len(intPart)+len(frac)+4)
+	all := allBuf[:0]
 	for range lead {
 		all = append(all, '0')
 	}
