@@ -195,6 +195,16 @@ func char(b byte) string {
 	return string([]byte{b})
 }
 
+// event checks an event's times and resolves its instrument: what every
+// record type needs before it maps to a Bronze row.
+func (s *dbnSource) event(e *dbn.Event) (evNS, recvNS int64, symbol, root string, err error) {
+	if evNS, recvNS, err = s.times(&e.Header, e.TsRecv); err != nil {
+		return 0, 0, "", "", err
+	}
+	symbol, root, err = s.resolve(&e.Header, e.TsRecv)
+	return evNS, recvNS, symbol, root, err
+}
+
 type dbnTrades struct {
 	*dbnSource
 	rec dbn.Trade
@@ -205,11 +215,7 @@ func (s *dbnTrades) Next(out *engine.FuturesTrade) error {
 	if err := s.d.ReadTrade(r); err != nil {
 		return err
 	}
-	ev, recv, err := s.times(&r.Header, r.TsRecv)
-	if err != nil {
-		return err
-	}
-	symbol, root, err := s.resolve(&r.Header, r.TsRecv)
+	ev, recv, symbol, root, err := s.event(&r.Event)
 	if err != nil {
 		return err
 	}
@@ -231,11 +237,7 @@ func (s *dbnMBP10) Next(out *engine.MBP10) error {
 	if err := s.d.ReadMBP10(r); err != nil {
 		return err
 	}
-	ev, recv, err := s.times(&r.Header, r.TsRecv)
-	if err != nil {
-		return err
-	}
-	symbol, root, err := s.resolve(&r.Header, r.TsRecv)
+	ev, recv, symbol, root, err := s.event(&r.Event)
 	if err != nil {
 		return err
 	}

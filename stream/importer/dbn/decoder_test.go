@@ -28,14 +28,18 @@ func readTestFile(t testing.TB, name string) []byte {
 // The two trades of every trades test file, read from the bytes.
 var wantTrades = []Trade{
 	{
-		Header: Header{Length: 12, RType: RTypeMBP0, PublisherID: 1, InstrumentID: 5482, TsEvent: 1609160400098821953},
-		Price:  3720250000000, Size: 5, Action: 'T', Side: 'A', Flags: 129, Depth: 0,
-		TsRecv: 1609160400099150057, TsInDelta: 19251, Sequence: 1170380,
+		Event: Event{
+			Header: Header{Length: 12, RType: RTypeMBP0, PublisherID: 1, InstrumentID: 5482, TsEvent: 1609160400098821953},
+			Price:  3720250000000, Size: 5, Action: 'T', Side: 'A', Flags: 129, Depth: 0,
+			TsRecv: 1609160400099150057, TsInDelta: 19251, Sequence: 1170380,
+		},
 	},
 	{
-		Header: Header{Length: 12, RType: RTypeMBP0, PublisherID: 1, InstrumentID: 5482, TsEvent: 1609160400107665963},
-		Price:  3720250000000, Size: 21, Action: 'T', Side: 'A', Flags: 129, Depth: 0,
-		TsRecv: 1609160400108142648, TsInDelta: 20728, Sequence: 1170414,
+		Event: Event{
+			Header: Header{Length: 12, RType: RTypeMBP0, PublisherID: 1, InstrumentID: 5482, TsEvent: 1609160400107665963},
+			Price:  3720250000000, Size: 21, Action: 'T', Side: 'A', Flags: 129, Depth: 0,
+			TsRecv: 1609160400108142648, TsInDelta: 20728, Sequence: 1170414,
+		},
 	},
 }
 
@@ -57,15 +61,19 @@ func wantBook(level1 BidAskPair) [10]BidAskPair {
 
 var wantMBP10 = []MBP10{
 	{
-		Header: Header{Length: 92, RType: RTypeMBP10, PublisherID: 1, InstrumentID: 5482, TsEvent: 1609160400000429831},
-		Price:  3722750000000, Size: 1, Action: 'C', Side: 'A', Flags: 128, Depth: 9,
-		TsRecv: 1609160400000704060, TsInDelta: 22993, Sequence: 1170352,
+		Event: Event{
+			Header: Header{Length: 92, RType: RTypeMBP10, PublisherID: 1, InstrumentID: 5482, TsEvent: 1609160400000429831},
+			Price:  3722750000000, Size: 1, Action: 'C', Side: 'A', Flags: 128, Depth: 9,
+			TsRecv: 1609160400000704060, TsInDelta: 22993, Sequence: 1170352,
+		},
 		Levels: wantBook(BidAskPair{3720000000000, 3720750000000, 31, 34, 18, 24}),
 	},
 	{
-		Header: Header{Length: 92, RType: RTypeMBP10, PublisherID: 1, InstrumentID: 5482, TsEvent: 1609160400000435673},
-		Price:  3720000000000, Size: 1, Action: 'C', Side: 'B', Flags: 128, Depth: 1,
-		TsRecv: 1609160400000750544, TsInDelta: 20625, Sequence: 1170356,
+		Event: Event{
+			Header: Header{Length: 92, RType: RTypeMBP10, PublisherID: 1, InstrumentID: 5482, TsEvent: 1609160400000435673},
+			Price:  3720000000000, Size: 1, Action: 'C', Side: 'B', Flags: 128, Depth: 1,
+			TsRecv: 1609160400000750544, TsInDelta: 20625, Sequence: 1170356,
+		},
 		Levels: wantBook(BidAskPair{3720000000000, 3720750000000, 30, 34, 17, 24}),
 	},
 }

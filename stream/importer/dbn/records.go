@@ -20,19 +20,25 @@ type Header struct {
 	TsEvent      uint64 // UTC ns the venue stamped the event
 }
 
-// Trade is a trades-schema record (rtype MBP-0).
-type Trade struct {
+// Event is the 48-byte MBP body that trades and mbp-10 records share: the
+// header and the event itself.
+type Event struct {
 	Header
 	Price     int64 // fixed point, 1e-9; UndefPrice if unset
 	Size      uint32
-	Action    byte // 'T' for a trade
-	Side      byte // aggressor side: 'B' buyer, 'A' seller, 'N' unknown
+	Action    byte // trades: 'T'; mbp-10: 'A' add, 'C' cancel, 'M' modify, 'R' clear, 'T' trade, 'F' fill
+	Side      byte // trades: aggressor 'B' buyer, 'A' seller; mbp-10: 'B' bid, 'A' ask; 'N' none
 	Flags     uint8
-	Depth     uint8
+	Depth     uint8  // book level the event applies to
 	TsRecv    uint64 // UTC ns the capture server received it
 	TsInDelta int32  // ns from the venue's send time to ts_recv
 	Sequence  uint32 // venue message sequence number
-	TsOut     uint64 // gateway send time when Metadata.TsOut, else 0
+}
+
+// Trade is a trades-schema record (rtype MBP-0).
+type Trade struct {
+	Event
+	TsOut uint64 // gateway send time when Metadata.TsOut, else 0
 }
 
 // BidAskPair is one level of the book.
@@ -47,18 +53,9 @@ type BidAskPair struct {
 
 // MBP10 is an mbp-10 record: one book event and the top ten levels after it.
 type MBP10 struct {
-	Header
-	Price     int64
-	Size      uint32
-	Action    byte // 'A' add, 'C' cancel, 'M' modify, 'R' clear, 'T' trade, 'F' fill
-	Side      byte // 'B' bid, 'A' ask, 'N' none
-	Flags     uint8
-	Depth     uint8 // book level the event applies to
-	TsRecv    uint64
-	TsInDelta int32
-	Sequence  uint32
-	Levels    [10]BidAskPair
-	TsOut     uint64
+	Event
+	Levels [10]BidAskPair
+	TsOut  uint64
 }
 
 func decodeHeader(b []byte, h *Header) {
@@ -70,34 +67,28 @@ func decodeHeader(b []byte, h *Header) {
 	h.TsEvent = binary.LittleEndian.Uint64(b[8:])
 }
 
-// decodeTrade decodes b, which holds at least TradeLen bytes.
-func decodeTrade(b []byte, t *Trade) {
+// decodeEvent decodes the first TradeLen bytes of b.
+func decodeEvent(b []byte, e *Event) {
 	b = b[:TradeLen:TradeLen]
-	decodeHeader(b, &t.Header)
-	t.Price = int64(binary.LittleEndian.Uint64(b[16:]))
-	t.Size = binary.LittleEndian.Uint32(b[24:])
-	t.Action = b[28]
-	t.Side = b[29]
-	t.Flags = b[30]
-	t.Depth = b[31]
-	t.TsRecv = binary.LittleEndian.Uint64(b[32:])
-	t.TsInDelta = int32(binary.LittleEndian.Uint32(b[40:]))
-	t.Sequence = binary.LittleEndian.Uint32(b[44:])
+	decodeHeader(b, &e.Header)
+	e.Price = int64(binary.LittleEndian.Uint64(b[16:]))
+	e.Size = binary.LittleEndian.Uint32(b[24:])
+	e.Action = b[28]
+	e.Side = b[29]
+	e.Flags = b[30]
+	e.Depth = b[31]
+	e.TsRecv = binary.LittleEndian.Uint64(b[32:])
+	e.TsInDelta = int32(binary.LittleEndian.Uint32(b[40:]))
+	e.Sequence = binary.LittleEndian.Uint32(b[44:])
 }
+
+// decodeTrade decodes b, which holds at least TradeLen bytes.
+func decodeTrade(b []byte, t *Trade) { decodeEvent(b, &t.Event) }
 
 // decodeMBP10 decodes b, which holds at least MBP10Len bytes.
 func decodeMBP10(b []byte, m *MBP10) {
 	b = b[:MBP10Len:MBP10Len]
-	decodeHeader(b, &m.Header)
-	m.Price = int64(binary.LittleEndian.Uint64(b[16:]))
-	m.Size = binary.LittleEndian.Uint32(b[24:])
-	m.Action = b[28]
-	m.Side = b[29]
-	m.Flags = b[30]
-	m.Depth = b[31]
-	m.TsRecv = binary.LittleEndian.Uint64(b[32:])
-	m.TsInDelta = int32(binary.LittleEndian.Uint32(b[40:]))
-	m.Sequence = binary.LittleEndian.Uint32(b[44:])
+	decodeEvent(b, &m.Event)
 	for i := range m.Levels {
 		l := b[TradeLen+i*levelLen : TradeLen+(i+1)*levelLen : TradeLen+(i+1)*levelLen]
 		lv := &m.Levels[i]
