@@ -34,6 +34,7 @@ type DB struct {
 	cal       *calendar.Calendar
 	connector *duckdb.Connector
 	sql       *sql.DB
+	points    pointTables
 }
 
 // Open starts an in-memory DuckDB for lake: TimeZone UTC, extension
@@ -110,6 +111,7 @@ func (db *DB) Calendar() *calendar.Calendar { return db.cal }
 
 // Close closes every connection and the database.
 func (db *DB) Close() error {
+	db.points.closeAll()
 	return db.sql.Close()
 }
 

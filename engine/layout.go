@@ -103,6 +103,13 @@ func (l Lake) ExperimentsFile() string {
 // GoldTrainingDir holds promoted training datasets.
 func (l Lake) GoldTrainingDir() string { return filepath.Join(l.root, "gold", "training") }
 
+// GoldPointIndexPath is the point-read index of a Gold training dataset
+// (see WritePointIndex): the same rows in small pages, in a directory
+// that dataset listing skips.
+func (l Lake) GoldPointIndexPath(dataset string) string {
+	return filepath.Join(l.GoldTrainingDir(), "_points", dataset+".parquet")
+}
+
 // GoldEvaluationDir holds backtest evaluations.
 func (l Lake) GoldEvaluationDir() string { return filepath.Join(l.root, "gold", "evaluation") }
 

@@ -167,6 +167,17 @@ func ParquetOptions() []parquet.WriterOption {
 	}
 }
 
+// PointPageBytes is the page size of point-read indexes: small pages keep
+// a point read (see DB.PointRead) to a few KiB per column. The datasets
+// keep parquet-go's default pages, which scans need.
+const PointPageBytes = 2 << 10
+
+// PointIndexOptions are ParquetOptions for a point-read index: small
+// pages, and the page index parquet-go writes by default.
+func PointIndexOptions() []parquet.WriterOption {
+	return append(ParquetOptions(), parquet.PageBufferSize(PointPageBytes))
+}
+
 func writeParquetFile[T any](dir, final string, rows func(*parquet.GenericWriter[T]) error) (PublishResult, error) {
 	tmp, err := TempFile(dir, filepath.Base(final))
 	if err != nil {

@@ -1,0 +1,73 @@
+package engine
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// BenchmarkPointRead: one keyed lookup in a 5M-row Gold file, answered by
+// DuckDB (prepared statement) and by the page-index point read, in the
+// same process; -benchtime bounds both.
+func BenchmarkPointRead(b *testing.B) {
+	ctx := context.Background()
+	lake, err := OpenLake(b.TempDir(), true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const rows = 5_000_000
+	writeGoldFile(b, lake, "g", rows, RowGroupRows)
+	db, err := Open(ctx, lake, Config{Sandbox: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	st := prepare(b, db, "SELECT * FROM gold.g WHERE ts_event_ns = $1")
+	key := func() int64 { return rand.Int64N(rows/2) * 10 }
+	read := func(b *testing.B, next func() (*Chunk, error)) {
+		n := 0
+		for {
+			ch, err := next()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if ch == nil {
+				break
+			}
+			n += ch.Len()
+		}
+		if n != 2 {
+			b.Fatalf("%d rows, want 2", n)
+		}
+	}
+	b.Run("duckdb", func(b *testing.B) {
+		for b.Loop() {
+			r, err := st.Execute(ctx, []Arg{{Kind: ArgInt64, I: key()}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			read(b, r.Next)
+			r.Close()
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lookups/s")
+	})
+	b.Run("point", func(b *testing.B) {
+		t0 := time.Now()
+		pr, err := db.PointRead(ctx, "g", "ts_event_ns", 0, st.Columns(), true)
+		if err != nil {
+			b.Fatal(err)
+		}
+		pr.Close()
+		b.ReportMetric(float64(time.Since(t0).Milliseconds()), "first-ms")
+		for b.Loop() {
+			pr, err := db.PointRead(ctx, "g", "ts_event_ns", key(), st.Columns(), true)
+			if err != nil {
+				b.Fatal(err)
+			}
+			read(b, pr.Next)
+			pr.Close()
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lookups/s")
+	})
+}
