@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -17,44 +16,12 @@ import (
 )
 
 // goldLake is a lake with one Gold dataset (rows x 10 columns), written
-// by an unsandboxed engine as the curator would.
+// as a promotion writes it (see writeGold).
 func goldLake(t testing.TB, name string, rows int) engine.Lake {
 	t.Helper()
 	lake := newLake(t)
 	writeGold(t, lake, name, rows)
 	return lake
-}
-
-func writeGold(t testing.TB, lake engine.Lake, name string, rows int) {
-	t.Helper()
-	ctx := context.Background()
-	db, err := engine.Open(ctx, lake, engine.Config{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	dir := lake.GoldTrainingDir()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	tmp := filepath.Join(dir, name+".parquet.tmp")
-	q := `COPY (SELECT i AS ts_event_ns, i % 7 AS level_kind, 400 + (i % 1000) / 4.0 AS level_price,
-		(i * 31) % 1000 / 10.0 AS barrier_state, (i * 17) % 500 - 250.5 AS barrier_delta_liq,
-		i % 3 = 0 AS outcome, ((i * 13) % 2000 - 1000) / 7.0 AS fwd_return_bps,
-		'SPY' AS underlying, DATE '2025-01-02' + CAST(i % 30 AS INTEGER) AS session_date, CAST(i % 100 AS INTEGER) AS touch_count
-		FROM range(` + itoa(rows) + `) t(i)) TO '` + tmp + `' (FORMAT parquet, COMPRESSION zstd)`
-	if _, err := db.SQL().ExecContext(ctx, q); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(tmp, filepath.Join(dir, name+".parquet")); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + formatInt(n)) }
-
-func formatInt(n int) string {
-	return string(appendPad(nil, int64(n), 1))
 }
 
 // hashTree hashes every path, file content and symlink target under dir.

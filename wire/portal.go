@@ -22,8 +22,8 @@ type portal struct {
 
 	ctx    context.Context
 	cancel context.CancelCauseFunc
-	rows   *engine.Rows
-	sess   *engine.Session // the connection rows stream from
+	rows   resultRows
+	sess   *engine.Session // the connection rows stream from (nil for a point read)
 	enc    []encodeFunc
 	vecs   []*engine.Vector
 	chunk  *engine.Chunk
@@ -32,6 +32,14 @@ type portal struct {
 	emuPos int
 
 	started, done bool
+}
+
+// resultRows is a result read chunk by chunk: DuckDB's (*engine.Rows)
+// or a point read's (*engine.PointRows).
+type resultRows interface {
+	Columns() []engine.ResultColumn
+	Next() (*engine.Chunk, error)
+	Close()
 }
 
 func (pt *portal) close() {
@@ -140,17 +148,7 @@ func (c *conn) startQuery(pt *portal) error {
 		t := time.AfterFunc(d, func() { pt.cancel(errStatementTimeout) })
 		stop = t.Stop
 	}
-	eng, err := c.stmtFor(pt.ctx, pt.p)
-	if err != nil {
-		if stop != nil {
-			stop()
-		}
-		c.setCurrent(nil)
-		return err
-	}
-	pt.sess = eng.Session()
-	c.touch(pt.sess)
-	rows, err := eng.Execute(pt.ctx, pt.args)
+	rows, err := c.openRows(pt)
 	if stop != nil {
 		stop()
 	}
@@ -159,7 +157,29 @@ func (c *conn) startQuery(pt *portal) error {
 		return err
 	}
 	pt.rows = rows
-	cols := rows.Columns()
+	return c.setEncoders(pt)
+}
+
+// openRows starts the portal's execution: a point read where the engine
+// can answer one, else DuckDB's streaming execution.
+func (c *conn) openRows(pt *portal) (resultRows, error) {
+	if pt.p.point != nil {
+		if rows, ok, err := c.pointRows(pt); ok || err != nil {
+			return rows, err
+		}
+	}
+	eng, err := c.stmtFor(pt.ctx, pt.p)
+	if err != nil {
+		return nil, err
+	}
+	pt.sess = eng.Session()
+	c.touch(pt.sess)
+	return eng.Execute(pt.ctx, pt.args)
+}
+
+// setEncoders picks encoders for the result's columns and formats.
+func (c *conn) setEncoders(pt *portal) error {
+	cols := pt.rows.Columns()
 	if len(cols) != len(pt.p.fields) {
 		return errorf(CodeInternalError, "result has %d columns, %d were described", len(cols), len(pt.p.fields))
 	}
@@ -168,6 +188,7 @@ func (c *conn) startQuery(pt *portal) error {
 	pt.vecs = make([]*engine.Vector, len(cols))
 	for i, col := range cols {
 		var enc encodeFunc
+		var err error
 		if formatOf(pt.formats, i) == 1 {
 			enc, err = binaryEncoder(col.Type)
 		} else {

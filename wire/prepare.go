@@ -27,6 +27,8 @@ type prepared struct {
 	// cols are the result columns; fields their RowDescription.
 	cols   []engine.ResultColumn
 	fields []pgproto3.FieldDescription
+	// point is set when the statement has the point-read shape.
+	point  *pointQuery
 	refs   int // portals using eng
 	closed bool
 }
@@ -125,6 +127,9 @@ func (c *conn) prepareQuery(ctx context.Context, p *prepared) error {
 		p.paramTypes = params
 	} else {
 		p.paramTypes = eng.Params()
+		if !c.srv.cfg.NoPointReads && eng.Kind() == engine.StmtSelect && len(p.paramTypes) == 1 {
+			p.point = pointShape(p.st.sql)
+		}
 	}
 	p.eng = eng
 	p.cols = eng.Columns()

@@ -9,6 +9,7 @@ import (
 	"net"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spysql/spysql/engine"
@@ -54,6 +55,10 @@ type Config struct {
 	Version string
 	// Logger receives the server's logs (default: discarded).
 	Logger *slog.Logger
+	// NoPointReads runs keyed lookups on Gold datasets in DuckDB too,
+	// instead of from the file's page index (default false: point reads
+	// on); for comparison and tests.
+	NoPointReads bool
 }
 
 func (c *Config) fill() error {
@@ -107,6 +112,8 @@ type Server struct {
 	closing  bool
 	lns      []net.Listener
 	wg       sync.WaitGroup
+
+	pointReads atomic.Int64 // statements answered by a point read
 }
 
 // NewServer checks cfg and fills its defaults.

@@ -1,0 +1,159 @@
+package wire
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/spysql/spysql/engine"
+)
+
+// pointQuery is a prepared statement of the one shape the engine answers
+// from a Gold file's page index instead of DuckDB (engine.DB.PointRead):
+//
+//	SELECT * | col [, col ...] FROM gold.dataset WHERE key = $1
+//
+// Each column is a plain reference, so DuckDB's prepared result columns
+// name columns of the file. Anything else, or a lookup the engine refuses,
+// runs in DuckDB as every other query does.
+type pointQuery struct {
+	dataset, key string
+	star         bool // SELECT *
+}
+
+// pointShape recognizes the point-read shape; nil for any other statement.
+func pointShape(sql string) *pointQuery {
+	toks := tokens(trimStatement(sql), 200)
+	i := 0
+	peek := func() token {
+		if i < len(toks) {
+			return toks[i]
+		}
+		return token{kind: tokPunct}
+	}
+	word := func(w string) bool {
+		if t := peek(); t.kind == tokWord && t.text == w {
+			i++
+			return true
+		}
+		return false
+	}
+	punct := func(p string) bool {
+		if t := peek(); t.kind == tokPunct && t.text == p {
+			i++
+			return true
+		}
+		return false
+	}
+	// ident is a column or dataset name as DuckDB resolves it: quoted
+	// names exactly, unquoted ones as written (DuckDB matches them without
+	// regard to case; so does the engine).
+	ident := func() (string, bool) {
+		t := peek()
+		switch t.kind {
+		case tokIdent:
+			i++
+			return t.text, true
+		case tokWord:
+			if reserved[t.text] {
+				return "", false
+			}
+			i++
+			return sql[t.pos : t.pos+len(t.text)], true
+		}
+		return "", false
+	}
+	param := func() bool {
+		if t := peek(); t.kind == tokParam && t.text == "$1" {
+			i++
+			return true
+		}
+		return false
+	}
+	if !word("SELECT") {
+		return nil
+	}
+	star := punct("*")
+	if !star {
+		for {
+			if _, ok := ident(); !ok {
+				return nil
+			}
+			if !punct(",") {
+				break
+			}
+		}
+	}
+	if !word("FROM") {
+		return nil
+	}
+	if t := peek(); !(t.kind == tokWord && t.text == "GOLD" || t.kind == tokIdent && t.text == "gold") {
+		return nil
+	}
+	i++
+	if !punct(".") {
+		return nil
+	}
+	dataset, ok := ident()
+	if !ok || !word("WHERE") {
+		return nil
+	}
+	var key string
+	if param() {
+		if !punct("=") {
+			return nil
+		}
+		if key, ok = ident(); !ok {
+			return nil
+		}
+	} else {
+		if key, ok = ident(); !ok || !punct("=") || !param() {
+			return nil
+		}
+	}
+	if i != len(toks) {
+		return nil
+	}
+	return &pointQuery{dataset: dataset, key: key, star: star}
+}
+
+// reserved are the words the point shape never takes as a name.
+var reserved = map[string]bool{
+	"SELECT": true, "FROM": true, "WHERE": true, "DISTINCT": true, "ALL": true, "AS": true,
+	"AND": true, "OR": true, "NOT": true, "NULL": true, "TRUE": true, "FALSE": true,
+	"GROUP": true, "ORDER": true, "LIMIT": true, "UNION": true, "JOIN": true, "ON": true,
+}
+
+// pointRows answers a point-shaped portal from the page index. ok is
+// false when the engine cannot (or the argument is not a BIGINT): the
+// portal then runs in DuckDB, and a statement the engine refused is not
+// tried again.
+func (c *conn) pointRows(pt *portal) (rows *engine.PointRows, ok bool, err error) {
+	q := pt.p.point
+	if len(pt.args) != 1 {
+		return nil, false, nil
+	}
+	var key int64
+	switch a := pt.args[0]; a.Kind {
+	case engine.ArgInt64:
+		key = a.I
+	case engine.ArgText:
+		// Only the canonical spelling: DuckDB's cast decides the rest.
+		v, err := strconv.ParseInt(a.S, 10, 64)
+		if err != nil || strconv.FormatInt(v, 10) != a.S {
+			return nil, false, nil
+		}
+		key = v
+	default:
+		return nil, false, nil
+	}
+	rows, err = c.srv.db.PointRead(pt.ctx, q.dataset, q.key, key, pt.p.cols, q.star)
+	if errors.Is(err, engine.ErrNotPointable) {
+		pt.p.point = nil
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	c.srv.pointReads.Add(1)
+	return rows, true, nil
+}
