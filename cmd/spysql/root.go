@@ -42,6 +42,7 @@ func newRootCmd() *cobra.Command {
 		newExperimentsCmd(g),
 		newGenCmd(g),
 		newImportCmd(g),
+		newIndexCmd(g),
 	)
 	return root
 }

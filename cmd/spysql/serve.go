@@ -21,6 +21,7 @@ func newServeCmd(g *globals) *cobra.Command {
 		listen, auth, usersFile, tlsCert, tlsKey, memory string
 		maxConns, threads                                int
 		stmtTimeout, idleTimeout                         time.Duration
+		noPointReads                                     bool
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -40,6 +41,7 @@ users file written by 'spysql passwd', unless --auth trust is given.`,
 				IdleTimeout:      idleTimeout,
 				Version:          version,
 				Logger:           log,
+				NoPointReads:     noPointReads,
 			}
 			if cfg.Auth == wire.AuthSCRAM || cfg.Auth == "" {
 				if usersFile == "" {
@@ -96,5 +98,6 @@ users file written by 'spysql passwd', unless --auth trust is given.`,
 	f.DurationVar(&idleTimeout, "idle-timeout", time.Hour, "close sessions idle this long outside a transaction (0: never)")
 	f.StringVar(&memory, "memory-limit", "", "DuckDB memory limit, e.g. 4GB (default: 80% of RAM)")
 	f.IntVar(&threads, "threads", 0, "DuckDB threads (0: all cores)")
+	f.BoolVar(&noPointReads, "no-point-reads", false, "run keyed lookups on Gold in DuckDB even where a point index exists (spysql index)")
 	return cmd
 }

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/spysql/spysql/engine"
+)
+
+func newIndexCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "index DATASET",
+		Short: "Write the point-read index of a Gold training dataset",
+		Long: `Write gold/training/_points/DATASET.parquet: the dataset's rows again in
+small pages with a Parquet page index, stamped with the dataset file's sha256.
+With it, spysql serve answers prepared keyed lookups
+(SELECT ... FROM gold.DATASET WHERE key = $1, key an integer column the file
+is sorted by) from the index instead of scanning the dataset in DuckDB.
+Run it again after the dataset file changes; a stale index is ignored.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			lake, err := g.openLake(false)
+			if err != nil {
+				return err
+			}
+			if err := engine.WritePointIndex(cmd.Context(), lake, args[0]); err != nil {
+				return err
+			}
+			path := lake.GoldPointIndexPath(args[0])
+			fi, err := os.Stat(path)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "indexed gold.%s: %s (%d bytes)\n", args[0], path, fi.Size())
+			return nil
+		},
+	}
+}

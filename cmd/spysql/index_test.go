@@ -1,0 +1,63 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/spysql/spysql/engine"
+)
+
+type indexRow struct {
+	K int64  `parquet:"k"`
+	V string `parquet:"v"`
+}
+
+func TestIndexCommand(t *testing.T) {
+	dir := t.TempDir()
+	lake, err := engine.OpenLake(dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(lake.GoldTrainingDir(), "ds.parquet")
+	if err := os.MkdirAll(filepath.Dir(src), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rows := make([]indexRow, 10_000)
+	for i := range rows {
+		rows[i] = indexRow{K: int64(i), V: strings.Repeat("v", i%7)}
+	}
+	if err := parquet.WriteFile(src, rows); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(src)
+	out, err := runCLI(t, "--lake", dir, "index", "ds")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "indexed gold.ds") {
+		t.Errorf("output %q", out)
+	}
+	got, err := parquet.ReadFile[indexRow](lake.GoldPointIndexPath("ds"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(rows) || got[9999] != rows[9999] {
+		t.Fatalf("index has %d rows, last %+v", len(got), got[len(got)-1])
+	}
+	if after, _ := os.ReadFile(src); string(after) != string(before) {
+		t.Fatal("the dataset changed")
+	}
+	// Again: replaced, same content.
+	if _, err := runCLI(t, "--lake", dir, "index", "ds"); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"missing", "../ds", ".ds"} {
+		if _, err := runCLI(t, "--lake", dir, "index", bad); err == nil {
+			t.Errorf("index %q: no error", bad)
+		}
+	}
+}
