@@ -22,7 +22,8 @@ type pointQuery struct {
 
 // pointShape recognizes the point-read shape; nil for any other statement.
 func pointShape(sql string) *pointQuery {
-	toks := tokens(trimStatement(sql), 200)
+	src := trimStatement(sql)
+	toks := tokens(src, 200)
 	i := 0
 	peek := func() token {
 		if i < len(toks) {
@@ -51,6 +52,9 @@ func pointShape(sql string) *pointQuery {
 		t := peek()
 		switch t.kind {
 		case tokIdent:
+			if t.text == "" {
+				return "", false
+			}
 			i++
 			return t.text, true
 		case tokWord:
@@ -58,7 +62,11 @@ func pointShape(sql string) *pointQuery {
 				return "", false
 			}
 			i++
-			return sql[t.pos : t.pos+len(t.text)], true
+			end := t.pos
+			for end < len(src) && isIdentPart(src[end]) {
+				end++
+			}
+			return src[t.pos:end], true
 		}
 		return "", false
 	}

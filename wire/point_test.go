@@ -174,3 +174,29 @@ func TestPointReadPortalAndPromotion(t *testing.T) {
 		t.Fatalf("%d point reads, want 3", n)
 	}
 }
+
+// FuzzPointShape: the recognizer never panics, and what it accepts names
+// a dataset and a key and is a single statement.
+func FuzzPointShape(f *testing.F) {
+	for _, s := range []string{
+		"SELECT * FROM gold.g WHERE k = $1",
+		`select "a""b", c from "gold"."x y" where $1 = "k";`,
+		"SELECT a FROM gold.g WHERE k = $1 -- c",
+		"SELECT * FROM gold.g WHERE k = $1; DROP TABLE t",
+		"SELECT 'x' FROM gold.g WHERE k = $1",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, sql string) {
+		q := pointShape(sql)
+		if q == nil {
+			return
+		}
+		if q.dataset == "" || q.key == "" {
+			t.Fatalf("%q: empty name in %+v", sql, q)
+		}
+		if n := len(splitStatements(sql)); n != 1 {
+			t.Fatalf("%q: accepted %d statements", sql, n)
+		}
+	})
+}
