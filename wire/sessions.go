@@ -11,8 +11,10 @@ import (
 
 // maxSessionsPerClient bounds the DuckDB connections one client may
 // hold: DuckDB streams one result per connection, so each suspended
-// portal that is still to resume keeps one busy.
-const maxSessionsPerClient = 4
+// portal that is still to resume keeps one busy. PostgreSQL has no such
+// bound; 16 open cursors at once is beyond what drivers do (JDBC's
+// fetchSize opens one per live ResultSet).
+const maxSessionsPerClient = 16
 
 // sessionPool is a client's DuckDB connections. The first is opened at
 // login; more are opened only when a statement arrives while every
