@@ -22,26 +22,28 @@ const datasetHashKey = "spysql.dataset_sha256"
 
 // WritePointIndex writes the point-read index of a Gold training dataset:
 // its rows again, in pages of PointPageBytes with a page index, stamped
-// with the dataset file's sha256 and published atomically. A promotion
-// writes it after publishing the dataset; until the stamp matches the
+// with the dataset file's sha256 and published atomically. Run it after
+// the dataset is published (spysql index); until the stamp matches the
 // dataset file, lookups run in DuckDB.
 func WritePointIndex(ctx context.Context, lake Lake, dataset string) error {
 	if dataset == "" || dataset != filepath.Base(dataset) || strings.HasPrefix(dataset, ".") {
 		return fmt.Errorf("point index: %q is not a dataset name", dataset)
 	}
 	src := filepath.Join(lake.GoldTrainingDir(), dataset+".parquet")
-	if _, err := os.Stat(src); errors.Is(err, fs.ErrNotExist) {
+	f, err := os.Open(src)
+	if errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("point index: no Gold training dataset %q (%s)", dataset, src)
 	}
-	sum, err := fileSHA256(src)
-	if err != nil {
-		return fmt.Errorf("point index %s: %w", dataset, err)
-	}
-	f, err := os.Open(src)
 	if err != nil {
 		return fmt.Errorf("point index %s: %w", dataset, err)
 	}
 	defer f.Close()
+	// Stamp and rows come from the same open file, whatever is renamed
+	// over the path meanwhile.
+	sum, err := readerSHA256(ctx, f)
+	if err != nil {
+		return fmt.Errorf("point index %s: hash %s: %w", dataset, src, err)
+	}
 	fi, err := f.Stat()
 	if err != nil {
 		return err
@@ -87,15 +89,32 @@ func copyRowGroups(ctx context.Context, w *parquet.Writer, pf *parquet.File) err
 	return nil
 }
 
-func fileSHA256(path string) (string, error) {
+// fileSHA256 is the hex sha256 of the file at path.
+func fileSHA256(ctx context.Context, path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
+	return readerSHA256(ctx, f)
+}
+
+// readerSHA256 hashes r from its start, checking ctx between blocks.
+func readerSHA256(ctx context.Context, r io.ReaderAt) (string, error) {
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
+	buf := make([]byte, 1<<20)
+	for off := int64(0); ; {
+		if err := ctx.Err(); err != nil {
+			return "", err
+		}
+		n, err := r.ReadAt(buf, off)
+		h.Write(buf[:n])
+		off += int64(n)
+		if err == io.EOF {
+			return hex.EncodeToString(h.Sum(nil)), nil
+		}
+		if err != nil {
+			return "", err
+		}
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

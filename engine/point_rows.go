@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"unicode/utf8"
 	"unsafe"
 
 	bindings "github.com/duckdb/duckdb-go-bindings"
@@ -60,7 +61,7 @@ var pointTypes = map[SQLKind]bindings.Type{
 // fill reads the matching rows of every output column into a new chunk.
 // The key column is not read again: every matching row holds key. (Reading
 // the columns concurrently was measured slower: each is a few µs.)
-func (r *PointRows) fill(t *pointTable, matches []match, n int, leaves []int, keyLeaf int, key int64) error {
+func (r *PointRows) fill(t *pointTable, matches []match, n int, cols []pointCol, keyLeaf int, key int64) error {
 	types := make([]bindings.LogicalType, len(r.cols))
 	for i, c := range r.cols {
 		types[i] = bindings.CreateLogicalType(pointTypes[c.Type.Kind])
@@ -69,17 +70,14 @@ func (r *PointRows) fill(t *pointTable, matches []match, n int, leaves []int, ke
 	for i := range types {
 		bindings.DestroyLogicalType(&types[i])
 	}
-	vecs := make([]bindings.Vector, len(leaves))
-	for j := range leaves {
-		vecs[j] = bindings.DataChunkGetVector(r.dc, bindings.IdxT(j))
-	}
 	var buf []parquet.Value
-	for j, leaf := range leaves {
+	for j, c := range cols {
+		vec := bindings.DataChunkGetVector(r.dc, bindings.IdxT(j))
 		var err error
-		if leaf == keyLeaf {
-			err = fillKey(vecs[j], r.cols[j].Type.Kind, n, key)
+		if c.leaf == keyLeaf {
+			err = fillKey(vec, c.kind, n, key)
 		} else {
-			err = fillColumn(t, vecs[j], r.cols[j], leaf, matches, n, &buf)
+			err = fillColumn(t, vec, r.cols[j], c.leaf, matches, n, &buf)
 		}
 		if err != nil {
 			return err
@@ -120,7 +118,7 @@ func fillColumn(t *pointTable, vec bindings.Vector, col ResultColumn, leaf int, 
 				bindings.VectorEnsureValidityWritable(vec)
 				bindings.ValiditySetRowInvalid(bindings.VectorGetValidity(vec), bindings.IdxT(row))
 			} else if err := putValue(vec, data, col.Type.Kind, row, v); err != nil {
-				return fmt.Errorf("point read column %q: %w", col.Name, err)
+				return fmt.Errorf("column %q: %w", col.Name, err)
 			}
 			row++
 		}
@@ -148,7 +146,14 @@ func putValue(vec bindings.Vector, data unsafe.Pointer, kind SQLKind, i int, v p
 		*(*uint32)(unsafe.Add(data, i*4)) = math.Float32bits(v.Float())
 	case KindDouble:
 		*(*uint64)(unsafe.Add(data, i*8)) = math.Float64bits(v.Double())
-	case KindVarchar, KindBlob:
+	case KindVarchar:
+		b := v.ByteArray()
+		if !utf8.Valid(b) {
+			// DuckDB refuses the file; let it say so.
+			return notPointable("invalid UTF-8 in a VARCHAR")
+		}
+		bindings.VectorAssignStringElementLen(vec, bindings.IdxT(i), b)
+	case KindBlob:
 		bindings.VectorAssignStringElementLen(vec, bindings.IdxT(i), v.ByteArray())
 	default:
 		return fmt.Errorf("type %d not decoded", kind)

@@ -175,6 +175,7 @@ func (db *DB) registerGold(ctx context.Context) error {
 	for _, n := range names {
 		want[n] = fmt.Sprintf("SELECT * FROM read_parquet(%s)", quoteString(filepath.Join(db.lake.GoldTrainingDir(), n+".parquet")))
 	}
+	db.points.setDatasets(names)
 	return db.syncViews(ctx, "gold", want)
 }
 

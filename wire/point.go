@@ -23,7 +23,7 @@ type pointQuery struct {
 // pointShape recognizes the point-read shape; nil for any other statement.
 func pointShape(sql string) *pointQuery {
 	src := trimStatement(sql)
-	toks := tokens(src, 200)
+	toks := tokens(src, 0)
 	i := 0
 	peek := func() token {
 		if i < len(toks) {
@@ -131,10 +131,11 @@ var reserved = map[string]bool{
 	"GROUP": true, "ORDER": true, "LIMIT": true, "UNION": true, "JOIN": true, "ON": true,
 }
 
-// pointRows answers a point-shaped portal from the page index. ok is
-// false when the engine cannot (or the argument is not a BIGINT): the
-// portal then runs in DuckDB, and a statement the engine refused is not
-// tried again.
+// pointRows answers a point-shaped portal from the dataset's point index.
+// ok is false when the engine cannot (or the argument is not an integer):
+// the portal then runs in DuckDB. The next execution tries again: most
+// refusals are of one key or one moment (an index being built or
+// replaced), and a refusal costs two stat calls.
 func (c *conn) pointRows(pt *portal) (rows *engine.PointRows, ok bool, err error) {
 	q := pt.p.point
 	if len(pt.args) != 1 {
@@ -154,9 +155,9 @@ func (c *conn) pointRows(pt *portal) (rows *engine.PointRows, ok bool, err error
 	default:
 		return nil, false, nil
 	}
-	rows, err = c.srv.db.PointRead(pt.ctx, q.dataset, q.key, key, pt.p.cols, q.star)
+	rows, err = c.srv.db.PointRead(pt.ctx, engine.PointQuery{Dataset: q.dataset, Key: q.key, Cols: pt.p.cols, Star: q.star}, key)
 	if errors.Is(err, engine.ErrNotPointable) {
-		pt.p.point = nil
+		c.log.Debug("point read refused, running in DuckDB", "reason", err)
 		return nil, false, nil
 	}
 	if err != nil {

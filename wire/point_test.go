@@ -4,14 +4,17 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgproto3"
 
+	"github.com/spysql/spysql/engine"
 	"github.com/spysql/spysql/wire/internal/pgtest"
 )
 
@@ -39,6 +42,9 @@ func TestPointShape(t *testing.T) {
 		{"SELECT * FROM gold.g WHERE k = $1::BIGINT", "", ""},
 		{"SELECT * FROM gold.g WHERE k = $1; SELECT 1", "", ""},
 		{"SELECT * FROM gold.g, gold.h WHERE k = $1", "", ""},
+		// Past any token limit: the tail must still be seen.
+		{"SELECT " + strings.Repeat("a, ", 120) + "a FROM gold.g WHERE k = $1 OR k > $1", "", ""},
+		{"SELECT " + strings.Repeat("a, ", 120) + "a FROM gold.g WHERE k = $1", "g", "k"},
 	} {
 		q := pointShape(tc.sql)
 		var got [2]string
@@ -161,8 +167,24 @@ func TestPointReadPortalAndPromotion(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close(ctx)
+
+	// Without its index the statement runs in DuckDB; once the index is
+	// written, the same prepared statement is a point read again.
+	if err := os.Remove(lake.GoldPointIndexPath("pt")); err != nil {
+		t.Fatal(err)
+	}
 	const q = "SELECT ts_event_ns FROM gold.pt WHERE ts_event_ns = $1"
 	var k int64
+	if err := c.QueryRow(ctx, q, 7).Scan(&k); err != nil || k != 7 || fast.srv.pointReads.Load() != 1 {
+		t.Fatalf("without index: %d, %v, %d point reads", k, err, fast.srv.pointReads.Load())
+	}
+	if err := engine.WritePointIndex(ctx, lake, "pt"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.QueryRow(ctx, q, 7).Scan(&k); err != nil || k != 7 || fast.srv.pointReads.Load() != 2 {
+		t.Fatalf("with index again: %d, %v, %d point reads", k, err, fast.srv.pointReads.Load())
+	}
+
 	if err := c.QueryRow(ctx, q, 1500).Scan(&k); err != pgx.ErrNoRows {
 		t.Fatalf("before, key 1500: %d, %v", k, err)
 	}
@@ -170,8 +192,8 @@ func TestPointReadPortalAndPromotion(t *testing.T) {
 	if err := c.QueryRow(ctx, q, 1500).Scan(&k); err != nil || k != 1500 {
 		t.Fatalf("after promotion: %d, %v", k, err)
 	}
-	if n := fast.srv.pointReads.Load(); n != 3 {
-		t.Fatalf("%d point reads, want 3", n)
+	if n := fast.srv.pointReads.Load(); n != 4 {
+		t.Fatalf("%d point reads, want 4", n)
 	}
 }
 

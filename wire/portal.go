@@ -134,8 +134,9 @@ func (c *conn) execPortal(pt *portal, maxRows int, describe bool) error {
 	return nil
 }
 
-// startQuery starts DuckDB's streaming execution and picks encoders for
-// the result's columns and formats.
+// startQuery starts the portal's execution (openRows) under the
+// statement's context and timeout, and picks encoders for the result's
+// columns and formats.
 func (c *conn) startQuery(pt *portal) error {
 	pt.started = true
 	pt.ctx, pt.cancel = context.WithCancelCause(c.ctx)

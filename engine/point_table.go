@@ -1,0 +1,433 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
+)
+
+// pointTable is one open point index.
+type pointTable struct {
+	f     *os.File
+	unmap func()
+	pf    *parquet.File
+	cols  []pointCol     // top-level columns, in order
+	names map[string]int // lower-cased name -> position in cols
+
+	refs    int  // lookups using the table (pointTables.mu)
+	retired bool // replaced: closed when refs drops to 0
+
+	mu       sync.Mutex
+	keys     map[int]*keyPages // sorted key columns by leaf; nil entry: not a key
+	building map[int]bool
+}
+
+// pointCol is a top-level column: the type DuckDB reads it as (KindOther
+// for types a point read does not decode) and its leaf (column chunk)
+// index, -1 for a nested column.
+type pointCol struct {
+	name string
+	kind SQLKind
+	leaf int
+}
+
+// keyPages are the pages of a sorted key column across the file, in row
+// order, with their bounds.
+type keyPages struct {
+	rg       []int
+	first    []int64 // first row of the page within its row group
+	min, max []int64
+}
+
+// openPointTable opens the point index of the dataset file. An error
+// wrapping ErrNotPointable is about the files' content (not built from
+// that file, unreadable); others may pass.
+func openPointTable(ctx context.Context, dsPath, idxPath string, id fileID) (*pointTable, error) {
+	f, err := os.Open(idxPath)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	r, unmap, err := mapFile(f, fi.Size())
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	t := &pointTable{f: f, unmap: unmap, names: map[string]int{}, keys: map[int]*keyPages{}, building: map[int]bool{}}
+	fail := func(err error) (*pointTable, error) {
+		t.close()
+		return nil, err
+	}
+	t.pf, err = openParquet(r, fi.Size())
+	if err != nil {
+		return fail(notPointable("read %s: %v", idxPath, err))
+	}
+	stamp, _ := t.pf.Lookup(datasetHashKey)
+	sum, err := fileSHA256(ctx, dsPath)
+	if err != nil {
+		return fail(err)
+	}
+	if sum != stamp {
+		return fail(notPointable("%s was not built from %s (spysql index)", idxPath, dsPath))
+	}
+	leaf := 0
+	for i, col := range t.pf.Root().Columns() {
+		k := strings.ToLower(col.Name())
+		if _, dup := t.names[k]; dup {
+			// DuckDB renames one of them: names would not map one to one.
+			return fail(notPointable("columns named %q differ only in case", col.Name()))
+		}
+		t.names[k] = i
+		c := pointCol{name: col.Name(), kind: KindOther, leaf: -1}
+		if col.Leaf() {
+			c.leaf = leaf
+			if !col.Repeated() {
+				c.kind = duckKind(col.Type())
+			}
+		}
+		leaf += countLeaves(col)
+		t.cols = append(t.cols, c)
+	}
+	return t, nil
+}
+
+func countLeaves(c *parquet.Column) int {
+	if c.Leaf() {
+		return 1
+	}
+	n := 0
+	for _, ch := range c.Columns() {
+		n += countLeaves(ch)
+	}
+	return n
+}
+
+func (t *pointTable) close() {
+	t.unmap()
+	t.f.Close()
+}
+
+// openParquet opens a mapped file; a panic reading it is an error.
+func openParquet(r io.ReaderAt, size int64) (pf *parquet.File, err error) {
+	defer guardRead(&err)()
+	return parquet.OpenFile(r, size, parquet.ReadBufferSize(4096))
+}
+
+// guardRead makes a read of the index fail with an error, not a crash:
+// a memory fault on the mapping (a file truncated under it) or a panic of
+// the Parquet reader on damaged bytes. Use as defer guardRead(&err)().
+func guardRead(err *error) func() {
+	old := debug.SetPanicOnFault(true)
+	return func() {
+		debug.SetPanicOnFault(old)
+		if r := recover(); r != nil {
+			*err = fmt.Errorf("reading the point index: %v", r)
+		}
+	}
+}
+
+// duckKind is the type DuckDB gives a flat Parquet column, for the types a
+// point read decodes; KindOther for the rest.
+func duckKind(pt parquet.Type) SQLKind {
+	var lv format.LogicalTypeValue
+	if lt := pt.LogicalType(); lt != nil {
+		lv = lt.Value
+	}
+	switch pt.Kind() {
+	case parquet.Boolean:
+		if lv == nil {
+			return KindBoolean
+		}
+	case parquet.Int32:
+		switch v := lv.(type) {
+		case nil:
+			return KindInteger
+		case *format.DateType:
+			return KindDate
+		case *format.IntType:
+			if v.BitWidth == 32 && v.IsSigned {
+				return KindInteger
+			}
+		}
+	case parquet.Int64:
+		switch v := lv.(type) {
+		case nil:
+			return KindBigInt
+		case *format.IntType:
+			if v.BitWidth == 64 && v.IsSigned {
+				return KindBigInt
+			}
+		}
+	case parquet.Float:
+		if lv == nil {
+			return KindFloat
+		}
+	case parquet.Double:
+		if lv == nil {
+			return KindDouble
+		}
+	case parquet.ByteArray:
+		switch lv.(type) {
+		case nil:
+			return KindBlob
+		case *format.StringType:
+			return KindVarchar
+		}
+	}
+	return KindOther
+}
+
+// column is the column a statement names, as DuckDB resolves names:
+// without regard to case (openPointTable refused tables where that is
+// ambiguous).
+func (t *pointTable) column(name string) (int, bool) {
+	i, ok := t.names[strings.ToLower(name)]
+	return i, ok
+}
+
+// keyIndex is the sorted page list of leaf, built and verified on first
+// use. Lookups arriving while another builds it get ErrNotPointable.
+func (t *pointTable) keyIndex(ctx context.Context, leaf int) (*keyPages, error) {
+	t.mu.Lock()
+	if k, ok := t.keys[leaf]; ok {
+		t.mu.Unlock()
+		if k == nil {
+			return nil, notPointable("column is not a sorted key with page bounds")
+		}
+		return k, nil
+	}
+	if t.building[leaf] {
+		t.mu.Unlock()
+		return nil, notPointable("the key index is being built")
+	}
+	t.building[leaf] = true
+	t.mu.Unlock()
+	k, err := t.buildKeyIndex(ctx, leaf)
+	t.mu.Lock()
+	delete(t.building, leaf)
+	if err == nil {
+		t.keys[leaf] = k // nil: not a key, remembered
+	}
+	t.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	if k == nil {
+		return nil, notPointable("column is not a sorted key with page bounds")
+	}
+	return k, nil
+}
+
+func (t *pointTable) buildKeyIndex(ctx context.Context, leaf int) (*keyPages, error) {
+	// Written bounds, as stored: an index without bounds reads as zeros.
+	raw, nleaf := t.pf.ColumnIndexes(), len(t.pf.Schema().Columns())
+	if len(raw) != len(t.pf.RowGroups())*nleaf {
+		return nil, nil
+	}
+	k := &keyPages{}
+	for r, rg := range t.pf.RowGroups() {
+		stored := raw[r*nleaf+leaf]
+		cc := rg.ColumnChunks()[leaf]
+		ci, err := cc.ColumnIndex()
+		if err != nil || ci == nil {
+			return nil, nil
+		}
+		oi, err := cc.OffsetIndex()
+		if err != nil || oi == nil || oi.NumPages() != ci.NumPages() {
+			return nil, nil
+		}
+		for p := range ci.NumPages() {
+			if ci.NullPage(p) || ci.NullCount(p) > 0 {
+				return nil, nil // NULL keys: leave it to DuckDB
+			}
+			if p >= len(stored.MinValues) || len(stored.MinValues[p]) == 0 || len(stored.MaxValues[p]) == 0 {
+				return nil, nil
+			}
+			mn, mx := ci.MinValue(p), ci.MaxValue(p)
+			if mn.IsNull() || mx.IsNull() || mn.Kind() != mx.Kind() || (mn.Kind() != parquet.Int64 && mn.Kind() != parquet.Int32) {
+				return nil, nil // no page bounds
+			}
+			lo, hi := intOf(mn), intOf(mx)
+			if lo > hi || len(k.max) > 0 && lo < k.max[len(k.max)-1] {
+				return nil, nil // not sorted
+			}
+			k.rg = append(k.rg, r)
+			k.first = append(k.first, oi.FirstRowIndex(p))
+			k.min = append(k.min, lo)
+			k.max = append(k.max, hi)
+		}
+	}
+	ok, err := t.verifyKey(ctx, k, leaf)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return k, nil
+}
+
+// verifyKey reads the whole key column once and checks what lookups rely
+// on: the values are sorted and every page holds only values within its
+// stated bounds (a writer may store no bounds at all, which reads as 0).
+func (t *pointTable) verifyKey(ctx context.Context, k *keyPages, leaf int) (bool, error) {
+	prev := int64(math.MinInt64)
+	p := 0
+	var buf []parquet.Value
+	for r, rg := range t.pf.RowGroups() {
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		vals, err := readColumn(rg, leaf, 0, rg.NumRows(), &buf)
+		if err != nil {
+			return false, notPointable("verify key: %v", err)
+		}
+		for i, v := range vals {
+			row := int64(i)
+			for p+1 < len(k.rg) && k.rg[p+1] == r && k.first[p+1] <= row || p < len(k.rg) && k.rg[p] < r {
+				p++
+			}
+			x := intOf(v)
+			if v.IsNull() || x < prev || p >= len(k.rg) || k.rg[p] != r || x < k.min[p] || x > k.max[p] {
+				return false, nil
+			}
+			prev = x
+		}
+	}
+	return true, nil
+}
+
+// intOf is an INT32 or INT64 value as int64.
+func intOf(v parquet.Value) int64 {
+	if v.Kind() == parquet.Int32 {
+		return int64(v.Int32())
+	}
+	return v.Int64()
+}
+
+// match is a run of consecutive matching rows in one row group.
+type match struct {
+	rg       int
+	off, len int64
+}
+
+func (t *pointTable) lookup(ctx context.Context, q PointQuery, key int64) (*PointRows, error) {
+	kc, ok := t.column(q.Key)
+	if !ok || t.cols[kc].leaf < 0 {
+		return nil, notPointable("no key column %q", q.Key)
+	}
+	keyCol := t.cols[kc]
+	if keyCol.kind == KindInteger && int64(int32(key)) != key {
+		return nil, notPointable("key out of INTEGER range") // DuckDB reports it
+	}
+	if q.Star && len(q.Cols) != len(t.cols) {
+		return nil, notPointable("SELECT * has %d columns, the index %d", len(q.Cols), len(t.cols))
+	}
+	out := make([]pointCol, len(q.Cols))
+	for i, c := range q.Cols {
+		j, ok := t.column(c.Name)
+		if !ok || q.Star && j != i || t.cols[j].kind != c.Type.Kind || c.Type.Alias != "" {
+			return nil, notPointable("column %q is not read as %s", c.Name, c.Type.Name)
+		}
+		out[i] = t.cols[j]
+	}
+	k, err := t.keyIndex(ctx, keyCol.leaf)
+	if err != nil {
+		return nil, err
+	}
+	matches, n, err := t.findKey(k, keyCol.leaf, key)
+	if err != nil {
+		return nil, err
+	}
+	pr := &PointRows{cols: q.Cols}
+	if n == 0 {
+		return pr, nil
+	}
+	if err := pr.fill(t, matches, n, out, keyCol.leaf, key); err != nil {
+		pr.Close()
+		return nil, err
+	}
+	return pr, nil
+}
+
+// findKey reads the key pages whose bounds hold key and returns the runs
+// of rows equal to it.
+func (t *pointTable) findKey(k *keyPages, leaf int, key int64) ([]match, int, error) {
+	start := sort.Search(len(k.max), func(i int) bool { return k.max[i] >= key })
+	var out []match
+	total := 0
+	var buf []parquet.Value
+	for p := start; p < len(k.min) && k.min[p] <= key; p++ {
+		rg := t.pf.RowGroups()[k.rg[p]]
+		end := rg.NumRows()
+		if p+1 < len(k.rg) && k.rg[p+1] == k.rg[p] {
+			end = k.first[p+1]
+		}
+		vals, err := readColumn(rg, leaf, k.first[p], end-k.first[p], &buf)
+		if err != nil {
+			return nil, 0, err
+		}
+		for i, v := range vals {
+			if v.IsNull() || intOf(v) != key {
+				continue
+			}
+			off := k.first[p] + int64(i)
+			if m := len(out) - 1; m >= 0 && out[m].rg == k.rg[p] && out[m].off+out[m].len == off {
+				out[m].len++
+			} else {
+				out = append(out, match{rg: k.rg[p], off: off, len: 1})
+			}
+			if total++; total > maxPointRows {
+				return nil, 0, notPointable("more than %d rows match", maxPointRows)
+			}
+		}
+	}
+	return out, total, nil
+}
+
+// readColumn reads n values of leaf from row off of rg, page by page.
+func readColumn(rg parquet.RowGroup, leaf int, off, n int64, buf *[]parquet.Value) (_ []parquet.Value, err error) {
+	defer guardRead(&err)()
+	pages := rg.ColumnChunks()[leaf].Pages()
+	defer pages.Close()
+	if err := pages.SeekToRow(off); err != nil {
+		return nil, fmt.Errorf("seek row %d: %w", off, err)
+	}
+	out := (*buf)[:0]
+	for int64(len(out)) < n {
+		p, err := pages.ReadPage()
+		if err != nil {
+			return nil, fmt.Errorf("page at row %d: %w", off+int64(len(out)), err)
+		}
+		want := min(n-int64(len(out)), p.NumValues())
+		at := len(out)
+		out = append(out, make([]parquet.Value, want)...)
+		got, err := p.Values().ReadValues(out[at:])
+		if p.Type().Kind() == parquet.ByteArray {
+			// Byte arrays point into the page, which goes back to a pool.
+			for i := at; i < at+got; i++ {
+				out[i] = out[i].Clone()
+			}
+		}
+		parquet.Release(p)
+		if int64(got) != want && err != nil {
+			return nil, fmt.Errorf("values at row %d: %w", off+int64(at), err)
+		}
+		out = out[:at+got]
+		if got == 0 {
+			return nil, fmt.Errorf("empty page at row %d", off+int64(at))
+		}
+	}
+	*buf = out
+	return out, nil
+}
