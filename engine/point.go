@@ -46,6 +46,9 @@ type PointQuery struct {
 	// Star says Cols are the statement's SELECT *: they must then be the
 	// dataset's columns, in order.
 	Star bool
+	// KeyType is the type DuckDB gave the key parameter: the key column
+	// must be of that type (else DuckDB's cast decides what matches).
+	KeyType SQLKind
 }
 
 // PointRead answers q for key from the dataset's point index. An error
@@ -68,7 +71,7 @@ func (db *DB) PointRead(ctx context.Context, q PointQuery, key int64) (*PointRow
 	if err != nil && !errors.Is(err, ErrNotPointable) && ctx.Err() == nil {
 		// A read error: the index is damaged. Stop using it until it
 		// is replaced; DuckDB answers from the dataset meanwhile.
-		db.points.damaged(name, t)
+		db.points.damaged(t)
 		return nil, fmt.Errorf("%w: %v", ErrNotPointable, err)
 	}
 	if err != nil && ctx.Err() != nil {

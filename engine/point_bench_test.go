@@ -54,14 +54,14 @@ func BenchmarkPointRead(b *testing.B) {
 	})
 	b.Run("point", func(b *testing.B) {
 		t0 := time.Now()
-		pr, err := db.PointRead(ctx, PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), Star: true}, 0)
+		pr, err := db.PointRead(ctx, PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), Star: true, KeyType: KindBigInt}, 0)
 		if err != nil {
 			b.Fatal(err)
 		}
 		pr.Close()
 		b.ReportMetric(float64(time.Since(t0).Milliseconds()), "first-ms")
 		for b.Loop() {
-			pr, err := db.PointRead(ctx, PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), Star: true}, key())
+			pr, err := db.PointRead(ctx, PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), Star: true, KeyType: KindBigInt}, key())
 			if err != nil {
 				b.Fatal(err)
 			}

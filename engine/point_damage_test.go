@@ -67,7 +67,7 @@ func TestPointReadStepsAside(t *testing.T) {
 
 	db := openDB(t, l)
 	star := func(dataset, key string) PointQuery {
-		return PointQuery{Dataset: dataset, Key: key, Cols: prepare(t, db, "SELECT * FROM gold."+QuoteIdent(dataset)).Columns(), Star: true}
+		return PointQuery{Dataset: dataset, Key: key, Cols: prepare(t, db, "SELECT * FROM gold."+QuoteIdent(dataset)).Columns(), Star: true, KeyType: KindBigInt}
 	}
 	for _, tc := range []struct {
 		name string
@@ -76,7 +76,7 @@ func TestPointReadStepsAside(t *testing.T) {
 	}{
 		{"garbage index", star("garbage", "ts_event_ns"), 10},
 		{"damaged index", star("damaged", "ts_event_ns"), 40_000},
-		{"names differing in case", PointQuery{Dataset: "twin", Key: "ts_event_ns", Cols: star("good", "ts_event_ns").Cols, Star: true}, 10},
+		{"names differing in case", PointQuery{Dataset: "twin", Key: "ts_event_ns", Cols: star("good", "ts_event_ns").Cols, Star: true, KeyType: KindBigInt}, 10},
 		{"columns differing in case", star("clash", "k"), 1},
 		{"invalid UTF-8", star("badutf8", "k"), 2},
 	} {
@@ -111,5 +111,85 @@ func TestPointReadStepsAside(t *testing.T) {
 		t.Fatal(err)
 	} else {
 		pr.Close()
+	}
+}
+
+// Keys of other types than the parameter's, or not plain integers, are
+// left to DuckDB's cast.
+func TestPointReadKeyTypes(t *testing.T) {
+	ctx := context.Background()
+	l := testLake(t)
+	type typed struct {
+		D  int32 `parquet:"d,date"`
+		TS int64 `parquet:"ts,timestamp"`
+		I  int32 `parquet:"i"`
+		V  int64 `parquet:"v"`
+	}
+	rows := make([]typed, 100)
+	for i := range rows {
+		rows[i] = typed{D: int32(20000 + i), TS: int64(i) * 1000, I: int32(i), V: int64(i)}
+	}
+	if err := os.MkdirAll(l.GoldTrainingDir(), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := parquet.WriteFile(filepath.Join(l.GoldTrainingDir(), "typed.parquet"), rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := WritePointIndex(ctx, l, "typed"); err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t, l)
+	cols := prepare(t, db, "SELECT v FROM gold.typed").Columns()
+	for _, tc := range []struct {
+		key     string
+		keyType SQLKind
+		ok      bool
+	}{
+		{"i", KindInteger, true},
+		{"v", KindBigInt, true},
+		{"i", KindBigInt, false}, // DuckDB casts to the column's type
+		{"d", KindDate, false},
+		{"d", KindInteger, false},
+		{"ts", KindBigInt, false},
+	} {
+		pr, err := db.PointRead(ctx, PointQuery{Dataset: "typed", Key: tc.key, Cols: cols, KeyType: tc.keyType}, 7)
+		if tc.ok {
+			if err != nil {
+				t.Errorf("key %s as %d: %v", tc.key, tc.keyType, err)
+				continue
+			}
+			ch, err := pr.Next()
+			if err != nil || ch == nil || ch.Len() != 1 || Values[int64](ch.Column(0))[0] != 7 {
+				t.Errorf("key %s: chunk %v, %v", tc.key, ch, err)
+			}
+			pr.Close()
+		} else if !errors.Is(err, ErrNotPointable) {
+			t.Errorf("key %s as %d: err = %v, want ErrNotPointable", tc.key, tc.keyType, err)
+		}
+	}
+}
+
+func TestAwaitBackground(t *testing.T) {
+	never := make(chan struct{})
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	// Half the time left, then DuckDB's turn: not an interrupt.
+	if err := awaitBackground(ctx, never); !errors.Is(err, ErrNotPointable) {
+		t.Fatalf("deadline: err = %v", err)
+	}
+	if d := time.Since(start); d > 150*time.Millisecond {
+		t.Fatalf("waited %v of a 200ms deadline", d)
+	}
+	canceled, cancel2 := context.WithCancel(context.Background())
+	cancel2()
+	var e *Error
+	if err := awaitBackground(canceled, never); !errors.As(err, &e) || e.Kind != ErrInterrupt {
+		t.Fatalf("canceled: err = %v", err)
+	}
+	done := make(chan struct{})
+	close(done)
+	if err := awaitBackground(context.Background(), done); err != nil {
+		t.Fatalf("done: %v", err)
 	}
 }

@@ -98,7 +98,7 @@ func fillKey(vec bindings.Vector, kind SQLKind, n int, key int64) error {
 		case KindInteger:
 			*(*int32)(unsafe.Add(data, i*4)) = int32(key)
 		default:
-			return fmt.Errorf("point read: key of type %d", kind)
+			return notPointable("key of type %d", kind)
 		}
 	}
 	return nil
@@ -156,7 +156,7 @@ func putValue(vec bindings.Vector, data unsafe.Pointer, kind SQLKind, i int, v p
 	case KindBlob:
 		bindings.VectorAssignStringElementLen(vec, bindings.IdxT(i), v.ByteArray())
 	default:
-		return fmt.Errorf("type %d not decoded", kind)
+		return notPointable("type %d not decoded", kind)
 	}
 	return nil
 }

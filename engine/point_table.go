@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -23,12 +24,14 @@ type pointTable struct {
 	cols  []pointCol     // top-level columns, in order
 	names map[string]int // lower-cased name -> position in cols
 
-	refs    int  // lookups using the table (pointTables.mu)
-	retired bool // replaced: closed when refs drops to 0
+	refs    int          // lookups and background work using the table (cache.mu)
+	retired bool         // replaced: closed when refs drops to 0
+	dataset string       // set once cached
+	cache   *pointTables // nil for a table opened outside the cache
 
 	mu       sync.Mutex
 	keys     map[int]*keyPages // sorted key columns by leaf; nil entry: not a key
-	building map[int]bool
+	building map[int]chan struct{}
 }
 
 // pointCol is a top-level column: the type DuckDB reads it as (KindOther
@@ -66,7 +69,7 @@ func openPointTable(ctx context.Context, dsPath, idxPath string, id fileID) (*po
 		f.Close()
 		return nil, err
 	}
-	t := &pointTable{f: f, unmap: unmap, names: map[string]int{}, keys: map[int]*keyPages{}, building: map[int]bool{}}
+	t := &pointTable{f: f, unmap: unmap, names: map[string]int{}, keys: map[int]*keyPages{}, building: map[int]chan struct{}{}}
 	fail := func(err error) (*pointTable, error) {
 		t.close()
 		return nil, err
@@ -198,40 +201,75 @@ func (t *pointTable) column(name string) (int, bool) {
 	return i, ok
 }
 
-// keyIndex is the sorted page list of leaf, built and verified on first
-// use. Lookups arriving while another builds it get ErrNotPointable.
+// keyIndex is the sorted page list of leaf, built and verified once, in
+// the background (see pointTables); a statement waits for it as for an
+// index being opened.
 func (t *pointTable) keyIndex(ctx context.Context, leaf int) (*keyPages, error) {
-	t.mu.Lock()
-	if k, ok := t.keys[leaf]; ok {
-		t.mu.Unlock()
-		if k == nil {
-			return nil, notPointable("column is not a sorted key with page bounds")
+	if t.cache == nil {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		if k, ok := t.keys[leaf]; ok {
+			return keyOrRefusal(k)
 		}
-		return k, nil
+		k, err := t.buildKeyIndex(ctx, leaf)
+		if err != nil {
+			return nil, err
+		}
+		t.keys[leaf] = k
+		return keyOrRefusal(k)
 	}
-	if t.building[leaf] {
+	for attempt := 0; ; attempt++ {
+		t.mu.Lock()
+		if k, ok := t.keys[leaf]; ok {
+			t.mu.Unlock()
+			return keyOrRefusal(k)
+		}
+		done, building := t.building[leaf]
+		if !building {
+			done = make(chan struct{})
+			t.building[leaf] = done
+			t.cache.acquire(t)
+			go t.build(leaf, done)
+		}
 		t.mu.Unlock()
-		return nil, notPointable("the key index is being built")
+		if attempt > 0 {
+			return nil, notPointable("the key column is being verified")
+		}
+		if err := awaitBackground(ctx, done); err != nil {
+			return nil, err
+		}
 	}
-	t.building[leaf] = true
-	t.mu.Unlock()
-	k, err := t.buildKeyIndex(ctx, leaf)
+}
+
+func keyOrRefusal(k *keyPages) (*keyPages, error) {
+	if k == nil {
+		return nil, notPointable("the column is not a sorted integer key with page bounds")
+	}
+	return k, nil
+}
+
+// build builds and verifies a key column's index in the background; a
+// read error marks the index damaged.
+func (t *pointTable) build(leaf int, done chan struct{}) {
+	defer t.cache.release(t)
+	defer close(done)
+	life := t.cache.lifetime()
+	k, err := t.buildKeyIndex(life, leaf)
 	t.mu.Lock()
 	delete(t.building, leaf)
 	if err == nil {
 		t.keys[leaf] = k // nil: not a key, remembered
 	}
 	t.mu.Unlock()
-	if err != nil {
-		return nil, err
+	if err != nil && !errors.Is(err, ErrNotPointable) && life.Err() == nil {
+		t.cache.damaged(t)
 	}
-	if k == nil {
-		return nil, notPointable("column is not a sorted key with page bounds")
-	}
-	return k, nil
 }
 
-func (t *pointTable) buildKeyIndex(ctx context.Context, leaf int) (*keyPages, error) {
+// buildKeyIndex reads the key column's page index and verifies it against
+// the values. A nil result without error: not a usable key.
+func (t *pointTable) buildKeyIndex(ctx context.Context, leaf int) (_ *keyPages, err error) {
+	defer guardRead(&err)()
 	// Written bounds, as stored: an index without bounds reads as zeros.
 	raw, nleaf := t.pf.ColumnIndexes(), len(t.pf.Schema().Columns())
 	if len(raw) != len(t.pf.RowGroups())*nleaf {
@@ -246,14 +284,17 @@ func (t *pointTable) buildKeyIndex(ctx context.Context, leaf int) (*keyPages, er
 			return nil, nil
 		}
 		oi, err := cc.OffsetIndex()
-		if err != nil || oi == nil || oi.NumPages() != ci.NumPages() {
+		n := ci.NumPages()
+		if err != nil || oi == nil || oi.NumPages() != n ||
+			len(stored.MinValues) != n || len(stored.MaxValues) != n || len(stored.NullPages) != n ||
+			len(stored.NullCounts) != 0 && len(stored.NullCounts) != n {
 			return nil, nil
 		}
-		for p := range ci.NumPages() {
-			if ci.NullPage(p) || ci.NullCount(p) > 0 {
+		for p := range n {
+			if ci.NullPage(p) || len(stored.NullCounts) == n && ci.NullCount(p) > 0 {
 				return nil, nil // NULL keys: leave it to DuckDB
 			}
-			if p >= len(stored.MinValues) || len(stored.MinValues[p]) == 0 || len(stored.MaxValues[p]) == 0 {
+			if len(stored.MinValues[p]) == 0 || len(stored.MaxValues[p]) == 0 {
 				return nil, nil
 			}
 			mn, mx := ci.MinValue(p), ci.MaxValue(p)
@@ -290,7 +331,7 @@ func (t *pointTable) verifyKey(ctx context.Context, k *keyPages, leaf int) (bool
 		}
 		vals, err := readColumn(rg, leaf, 0, rg.NumRows(), &buf)
 		if err != nil {
-			return false, notPointable("verify key: %v", err)
+			return false, fmt.Errorf("verify key: %w", err)
 		}
 		for i, v := range vals {
 			row := int64(i)
@@ -327,6 +368,9 @@ func (t *pointTable) lookup(ctx context.Context, q PointQuery, key int64) (*Poin
 		return nil, notPointable("no key column %q", q.Key)
 	}
 	keyCol := t.cols[kc]
+	if keyCol.kind != q.KeyType || keyCol.kind != KindInteger && keyCol.kind != KindBigInt {
+		return nil, notPointable("key %q is not an INTEGER or BIGINT compared with its own type", q.Key)
+	}
 	if keyCol.kind == KindInteger && int64(int32(key)) != key {
 		return nil, notPointable("key out of INTEGER range") // DuckDB reports it
 	}
@@ -336,7 +380,7 @@ func (t *pointTable) lookup(ctx context.Context, q PointQuery, key int64) (*Poin
 	out := make([]pointCol, len(q.Cols))
 	for i, c := range q.Cols {
 		j, ok := t.column(c.Name)
-		if !ok || q.Star && j != i || t.cols[j].kind != c.Type.Kind || c.Type.Alias != "" {
+		if _, decoded := pointTypes[c.Type.Kind]; !ok || !decoded || q.Star && j != i || t.cols[j].kind != c.Type.Kind || c.Type.Alias != "" {
 			return nil, notPointable("column %q is not read as %s", c.Name, c.Type.Name)
 		}
 		out[i] = t.cols[j]

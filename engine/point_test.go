@@ -179,7 +179,7 @@ func TestPointReadMatchesDuckDB(t *testing.T) {
 			}
 			want := chunkRows(t, rows.Next, st.Columns())
 			rows.Close()
-			pr, err := db.PointRead(ctx, PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), Star: strings.Contains(q, "*")}, k)
+			pr, err := db.PointRead(ctx, PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), Star: strings.Contains(q, "*"), KeyType: KindBigInt}, k)
 			if err != nil {
 				t.Fatalf("key %d: %v", k, err)
 			}
@@ -231,7 +231,7 @@ func TestPointReadRefuses(t *testing.T) {
 		{"stale index", "stale", "ts_event_ns", all},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			pr, err := db.PointRead(ctx, PointQuery{Dataset: tc.dataset, Key: tc.key, Cols: tc.cols}, 10)
+			pr, err := db.PointRead(ctx, PointQuery{Dataset: tc.dataset, Key: tc.key, Cols: tc.cols, KeyType: KindBigInt}, 10)
 			if !errors.Is(err, ErrNotPointable) {
 				if pr != nil {
 					pr.Close()
@@ -250,7 +250,7 @@ func TestPointReadSeesReplacedFile(t *testing.T) {
 	db := openDB(t, l)
 	st := prepare(t, db, `SELECT ts_event_ns FROM gold.g WHERE ts_event_ns = $1`)
 	count := func(k int64) int {
-		pr, err := db.PointRead(ctx, PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns()}, k)
+		pr, err := db.PointRead(ctx, PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), KeyType: KindBigInt}, k)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -266,7 +266,7 @@ func TestPointReadSeesReplacedFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The old index does not describe the new file.
-	if _, err := db.PointRead(ctx, PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns()}, 6000); !errors.Is(err, ErrNotPointable) {
+	if _, err := db.PointRead(ctx, PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), KeyType: KindBigInt}, 6000); !errors.Is(err, ErrNotPointable) {
 		t.Fatalf("stale index: err = %v", err)
 	}
 	if err := WritePointIndex(ctx, l, "g"); err != nil {
@@ -291,7 +291,7 @@ func TestPointReadTruncatedIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tbl.close()
-	if pr, err := tbl.lookup(context.Background(), PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), Star: true}, 100); err != nil {
+	if pr, err := tbl.lookup(context.Background(), PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), Star: true, KeyType: KindBigInt}, 100); err != nil {
 		t.Fatal(err)
 	} else {
 		pr.Close()
@@ -299,7 +299,7 @@ func TestPointReadTruncatedIndex(t *testing.T) {
 	if err := os.Truncate(idxPath, 0); err != nil {
 		t.Fatal(err)
 	}
-	pr, err := tbl.lookup(context.Background(), PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), Star: true}, 200_000)
+	pr, err := tbl.lookup(context.Background(), PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), Star: true, KeyType: KindBigInt}, 200_000)
 	if err == nil {
 		pr.Close()
 		if runtime.GOOS == "linux" {

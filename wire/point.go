@@ -138,7 +138,7 @@ var reserved = map[string]bool{
 // replaced), and a refusal costs two stat calls.
 func (c *conn) pointRows(pt *portal) (rows *engine.PointRows, ok bool, err error) {
 	q := pt.p.point
-	if len(pt.args) != 1 {
+	if len(pt.args) != 1 || len(pt.p.paramTypes) != 1 {
 		return nil, false, nil
 	}
 	var key int64
@@ -155,9 +155,14 @@ func (c *conn) pointRows(pt *portal) (rows *engine.PointRows, ok bool, err error
 	default:
 		return nil, false, nil
 	}
-	rows, err = c.srv.db.PointRead(pt.ctx, engine.PointQuery{Dataset: q.dataset, Key: q.key, Cols: pt.p.cols, Star: q.star}, key)
+	rows, err = c.srv.db.PointRead(pt.ctx, engine.PointQuery{Dataset: q.dataset, Key: q.key, Cols: pt.p.cols, Star: q.star, KeyType: pt.p.paramTypes[0].Kind}, key)
 	if errors.Is(err, engine.ErrNotPointable) {
 		c.log.Debug("point read refused, running in DuckDB", "reason", err)
+		return nil, false, nil
+	}
+	if err != nil && pt.ctx.Err() == nil {
+		// Not an interrupt: never the client's problem, DuckDB answers.
+		c.log.Warn("point read failed, running in DuckDB", "err", err)
 		return nil, false, nil
 	}
 	if err != nil {

@@ -1,3 +1,5 @@
+//go:build linux || darwin
+
 package engine
 
 import (
@@ -16,8 +18,8 @@ type fileID struct {
 func fileIdentity(fi os.FileInfo) fileID {
 	id := fileID{size: fi.Size(), mtime: fi.ModTime().UnixNano()}
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		id.dev, id.ino = st.Dev, st.Ino
-		id.ctime = st.Ctim.Nano()
+		id.dev, id.ino = uint64(st.Dev), st.Ino
+		id.ctime = statCtime(st)
 	}
 	return id
 }
