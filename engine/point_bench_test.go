@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"math/rand/v2"
+	"os"
 	"testing"
 	"time"
 )
@@ -17,7 +18,16 @@ func BenchmarkPointRead(b *testing.B) {
 		b.Fatal(err)
 	}
 	const rows = 5_000_000
-	writeGoldFile(b, lake, "g", rows, RowGroupRows)
+	ds := writeGoldFile(b, lake, "g", rows, RowGroupRows)
+	dsInfo, err := os.Stat(ds)
+	if err != nil {
+		b.Fatal(err)
+	}
+	idxInfo, err := os.Stat(lake.GoldPointIndexPath("g"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("dataset %d bytes, point index %d bytes (%.2fx)", dsInfo.Size(), idxInfo.Size(), float64(idxInfo.Size())/float64(dsInfo.Size()))
 	db, err := Open(ctx, lake, Config{Sandbox: true})
 	if err != nil {
 		b.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,8 +51,8 @@ func TestPointReadStepsAside(t *testing.T) {
 	if err := parquet.WriteFile(filepath.Join(dir, "clash.parquet"), rows); err != nil {
 		t.Fatal(err)
 	}
-	if err := WritePointIndex(ctx, l, "clash"); err != nil {
-		t.Fatal(err)
+	if err := WritePointIndex(ctx, l, "clash", ""); err == nil || !strings.Contains(err.Error(), "differ only in case") {
+		t.Fatalf("index of columns k and K: err = %v", err)
 	}
 	// A VARCHAR with invalid UTF-8, which DuckDB refuses to read.
 	type text struct {
@@ -61,7 +62,7 @@ func TestPointReadStepsAside(t *testing.T) {
 	if err := parquet.WriteFile(filepath.Join(dir, "badutf8.parquet"), []text{{1, "ok"}, {2, "\xff\xfe"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := WritePointIndex(ctx, l, "badutf8"); err != nil {
+	if err := WritePointIndex(ctx, l, "badutf8", ""); err != nil {
 		t.Fatal(err)
 	}
 
@@ -135,28 +136,27 @@ func TestPointReadKeyTypes(t *testing.T) {
 	if err := parquet.WriteFile(filepath.Join(l.GoldTrainingDir(), "typed.parquet"), rows); err != nil {
 		t.Fatal(err)
 	}
-	if err := WritePointIndex(ctx, l, "typed"); err != nil {
+	for _, bad := range []string{"d", "ts", "nope"} {
+		if err := WritePointIndex(ctx, l, "typed", bad); err == nil {
+			t.Errorf("index keyed by %q: no error", bad)
+		}
+	}
+	if err := WritePointIndex(ctx, l, "typed", ""); err != nil { // the first integer column: i
 		t.Fatal(err)
 	}
 	db := openDB(t, l)
 	cols := prepare(t, db, "SELECT v FROM gold.typed").Columns()
-	for _, tc := range []struct {
+	check := func(tc struct {
 		key     string
 		keyType SQLKind
 		ok      bool
-	}{
-		{"i", KindInteger, true},
-		{"v", KindBigInt, true},
-		{"i", KindBigInt, false}, // DuckDB casts to the column's type
-		{"d", KindDate, false},
-		{"d", KindInteger, false},
-		{"ts", KindBigInt, false},
-	} {
+	}) {
+		t.Helper()
 		pr, err := db.PointRead(ctx, PointQuery{Dataset: "typed", Key: tc.key, Cols: cols, KeyType: tc.keyType}, 7)
 		if tc.ok {
 			if err != nil {
 				t.Errorf("key %s as %d: %v", tc.key, tc.keyType, err)
-				continue
+				return
 			}
 			ch, err := pr.Next()
 			if err != nil || ch == nil || ch.Len() != 1 || Values[int64](ch.Column(0))[0] != 7 {
@@ -166,6 +166,26 @@ func TestPointReadKeyTypes(t *testing.T) {
 		} else if !errors.Is(err, ErrNotPointable) {
 			t.Errorf("key %s as %d: err = %v, want ErrNotPointable", tc.key, tc.keyType, err)
 		}
+	}
+	type want = struct {
+		key     string
+		keyType SQLKind
+		ok      bool
+	}
+	for _, tc := range []want{
+		{"i", KindInteger, true},
+		{"v", KindBigInt, false}, // not the index's key
+		{"i", KindBigInt, false}, // DuckDB casts to the column's type
+		{"d", KindDate, false},
+		{"ts", KindBigInt, false},
+	} {
+		check(tc)
+	}
+	if err := WritePointIndex(ctx, l, "typed", "V"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []want{{"v", KindBigInt, true}, {"i", KindInteger, false}} {
+		check(tc)
 	}
 }
 

@@ -3,11 +3,14 @@ package engine
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,17 +18,39 @@ import (
 	"github.com/parquet-go/parquet-go"
 )
 
-// datasetHashKey is the point index's key-value metadata entry holding the
-// sha256 of the dataset file it was built from: an index is used only
-// with that exact file.
-const datasetHashKey = "spysql.dataset_sha256"
+// Key-value metadata of a point index.
+const (
+	// datasetHashKey holds the sha256 of the dataset file the index was
+	// built from: an index is used only with that exact file.
+	datasetHashKey = "spysql.dataset_sha256"
+	// pointColumnsKey holds the dataset's columns (JSON pointColumn list).
+	pointColumnsKey = "spysql.point_columns"
+	// pointKeyKey names the key column.
+	pointKeyKey = "spysql.point_key"
+)
 
-// WritePointIndex writes the point-read index of a Gold training dataset:
-// its rows again, in pages of PointPageBytes with a page index, stamped
-// with the dataset file's sha256 and published atomically. Run it after
-// the dataset is published (spysql index); until the stamp matches the
-// dataset file, lookups run in DuckDB.
-func WritePointIndex(ctx context.Context, lake Lake, dataset string) error {
+// pointRecord is one row of a point index: the key, and the dataset row
+// encoded whole (encodeRow), so that a lookup reads two small pages, not
+// one per column.
+type pointRecord struct {
+	Key int64  `parquet:"key"`
+	Row []byte `parquet:"row"`
+}
+
+// pointColumn is a dataset column as the index records it.
+type pointColumn struct {
+	Name string  `json:"name"`
+	Kind SQLKind `json:"kind"` // as DuckDB reads it; KindOther: not in the rows
+}
+
+// WritePointIndex writes the point index of a Gold training dataset: for
+// each row, in the dataset's order, its key and the whole row encoded, in
+// pages of PointPageBytes with a page index, stamped with the dataset
+// file's sha256 and published atomically. key names the key column, an
+// INTEGER or BIGINT column the dataset is sorted by; "" picks the first
+// such column. Run it after the dataset is published (spysql index);
+// until the stamp matches the dataset file, lookups run in DuckDB.
+func WritePointIndex(ctx context.Context, lake Lake, dataset, key string) error {
 	if dataset == "" || dataset != filepath.Base(dataset) || strings.HasPrefix(dataset, ".") {
 		return fmt.Errorf("point index: %q is not a dataset name", dataset)
 	}
@@ -57,12 +82,7 @@ func WritePointIndex(ctx context.Context, lake Lake, dataset string) error {
 	if err != nil {
 		return err
 	}
-	opts := append(PointIndexOptions(), pf.Schema(), parquet.KeyValueMetadata(datasetHashKey, sum))
-	w := parquet.NewWriter(tmp, opts...)
-	err = copyRowGroups(ctx, w, pf)
-	if err == nil {
-		err = w.Close()
-	}
+	err = buildPointIndex(ctx, tmp, pf, sum, key)
 	if err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
@@ -74,19 +94,167 @@ func WritePointIndex(ctx context.Context, lake Lake, dataset string) error {
 	return nil
 }
 
-func copyRowGroups(ctx context.Context, w *parquet.Writer, pf *parquet.File) error {
+// buildPointIndex writes the index of pf to w.
+func buildPointIndex(ctx context.Context, w io.Writer, pf *parquet.File, sum, key string, opts ...parquet.WriterOption) error {
+	cols, err := datasetColumns(pf)
+	if err != nil {
+		return err
+	}
+	k, err := pickKey(pf, cols, key)
+	if err != nil {
+		return err
+	}
+	meta := make([]pointColumn, len(cols))
+	for i, c := range cols {
+		meta[i] = pointColumn{Name: c.name, Kind: c.kind}
+	}
+	js, err := json.Marshal(meta)
+	if err != nil {
+		return err
+	}
+	opts = append(append(PointIndexOptions(), parquet.KeyValueMetadata(datasetHashKey, sum),
+		parquet.KeyValueMetadata(pointColumnsKey, string(js)), parquet.KeyValueMetadata(pointKeyKey, cols[k].name)), opts...)
+	pw := parquet.NewGenericWriter[pointRecord](w, opts...)
+	recs := make([]pointRecord, 0, 1024)
+	rows := make([]parquet.Row, 256)
+	byLeaf := map[int]parquet.Value{}
+	var arena []byte
 	for _, rg := range pf.RowGroups() {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rows := rg.Rows()
-		_, err := parquet.CopyRows(w, rows)
-		rows.Close()
-		if err != nil {
-			return err
+		rr := rg.Rows()
+		for {
+			n, err := rr.ReadRows(rows)
+			for _, row := range rows[:n] {
+				clear(byLeaf)
+				for _, v := range row {
+					byLeaf[v.Column()] = v
+				}
+				start := len(arena)
+				arena = encodeRow(arena, cols, byLeaf)
+				recs = append(recs, pointRecord{Key: intOf(byLeaf[cols[k].leaf]), Row: arena[start:len(arena):len(arena)]})
+			}
+			if len(recs) >= 1024 || err != nil {
+				if _, werr := pw.Write(recs); werr != nil {
+					rr.Close()
+					return werr
+				}
+				recs, arena = recs[:0], nil
+			}
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				rr.Close()
+				return err
+			}
+		}
+		rr.Close()
+	}
+	return pw.Close()
+}
+
+// datasetColumns are pf's top-level columns with the type DuckDB reads
+// each as. Names differing only in case are refused: DuckDB renames one,
+// and names would no longer map one to one.
+func datasetColumns(pf *parquet.File) ([]pointCol, error) {
+	var cols []pointCol
+	seen := map[string]string{}
+	leaf := 0
+	for _, col := range pf.Root().Columns() {
+		k := strings.ToLower(col.Name())
+		if other, dup := seen[k]; dup {
+			return nil, fmt.Errorf("columns %q and %q differ only in case (DuckDB renames one)", other, col.Name())
+		}
+		seen[k] = col.Name()
+		c := pointCol{name: col.Name(), kind: KindOther, leaf: -1}
+		if col.Leaf() {
+			c.leaf = leaf
+			if !col.Repeated() {
+				c.kind = duckKind(col.Type())
+			}
+		}
+		leaf += countLeaves(col)
+		cols = append(cols, c)
+	}
+	return cols, nil
+}
+
+// pickKey is the position of the key column: the one named, or the first
+// INTEGER or BIGINT column; it must hold no NULL and be sorted.
+func pickKey(pf *parquet.File, cols []pointCol, key string) (int, error) {
+	for i, c := range cols {
+		if key != "" && !strings.EqualFold(c.name, key) || c.kind != KindInteger && c.kind != KindBigInt {
+			continue
+		}
+		if sortedColumn(pf, c.leaf) {
+			return i, nil
+		}
+		if key != "" {
+			return 0, fmt.Errorf("the dataset is not sorted by %q, or it has NULLs", c.name)
 		}
 	}
-	return nil
+	if key != "" {
+		return 0, fmt.Errorf("no INTEGER or BIGINT column %q", key)
+	}
+	return 0, errors.New("no INTEGER or BIGINT column the dataset is sorted by")
+}
+
+func sortedColumn(pf *parquet.File, leaf int) bool {
+	prev := int64(math.MinInt64)
+	var buf []parquet.Value
+	for _, rg := range pf.RowGroups() {
+		vals, err := readColumn(rg, leaf, 0, rg.NumRows(), &buf)
+		if err != nil {
+			return false
+		}
+		for _, v := range vals {
+			if v.IsNull() || intOf(v) < prev {
+				return false
+			}
+			prev = intOf(v)
+		}
+	}
+	return true
+}
+
+// encodeRow appends the row's decodable columns, in order: a presence
+// byte (0 for NULL), then the value: 1 byte for BOOLEAN, 4 little-endian
+// for INTEGER, DATE and FLOAT, 8 for BIGINT and DOUBLE, a uvarint length
+// and the bytes for VARCHAR and BLOB.
+func encodeRow(b []byte, cols []pointCol, byLeaf map[int]parquet.Value) []byte {
+	for _, c := range cols {
+		if _, ok := pointTypes[c.kind]; !ok {
+			continue
+		}
+		v := byLeaf[c.leaf]
+		if v.IsNull() {
+			b = append(b, 0)
+			continue
+		}
+		b = append(b, 1)
+		switch c.kind {
+		case KindBoolean:
+			if v.Boolean() {
+				b = append(b, 1)
+			} else {
+				b = append(b, 0)
+			}
+		case KindInteger, KindDate:
+			b = binary.LittleEndian.AppendUint32(b, uint32(v.Int32()))
+		case KindFloat:
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v.Float()))
+		case KindBigInt:
+			b = binary.LittleEndian.AppendUint64(b, uint64(v.Int64()))
+		case KindDouble:
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v.Double()))
+		case KindVarchar, KindBlob:
+			b = binary.AppendUvarint(b, uint64(len(v.ByteArray())))
+			b = append(b, v.ByteArray()...)
+		}
+	}
+	return b
 }
 
 // fileSHA256 is the hex sha256 of the file at path.

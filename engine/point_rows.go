@@ -1,8 +1,9 @@
 package engine
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
-	"math"
 	"unicode/utf8"
 	"unsafe"
 
@@ -47,6 +48,7 @@ func (r *PointRows) Close() {
 	}
 }
 
+// pointTypes are the types a point read decodes, as DuckDB types.
 var pointTypes = map[SQLKind]bindings.Type{
 	KindBoolean: bindings.TypeBoolean,
 	KindInteger: bindings.TypeInteger,
@@ -58,10 +60,9 @@ var pointTypes = map[SQLKind]bindings.Type{
 	KindDate:    bindings.TypeDate,
 }
 
-// fill reads the matching rows of every output column into a new chunk.
-// The key column is not read again: every matching row holds key. (Reading
-// the columns concurrently was measured slower: each is a few µs.)
-func (r *PointRows) fill(t *pointTable, matches []match, n int, cols []pointCol, keyLeaf int, key int64) error {
+// fill decodes the matching rows' encoded rows (encodeRow) into a new
+// chunk: out[j] is the dataset column of result column j.
+func (r *PointRows) fill(t *pointTable, matches []match, n int, out []int) error {
 	types := make([]bindings.LogicalType, len(r.cols))
 	for i, c := range r.cols {
 		types[i] = bindings.CreateLogicalType(pointTypes[c.Type.Kind])
@@ -70,91 +71,105 @@ func (r *PointRows) fill(t *pointTable, matches []match, n int, cols []pointCol,
 	for i := range types {
 		bindings.DestroyLogicalType(&types[i])
 	}
+	vecs := make([]bindings.Vector, len(out))
+	data := make([]unsafe.Pointer, len(out))
+	for j := range out {
+		vecs[j] = bindings.DataChunkGetVector(r.dc, bindings.IdxT(j))
+		data[j] = bindings.VectorGetData(vecs[j])
+	}
+	// want[c] lists the result columns showing dataset column c.
+	want := make([][]int, len(t.cols))
+	for j, c := range out {
+		want[c] = append(want[c], j)
+	}
 	var buf []parquet.Value
-	for j, c := range cols {
-		vec := bindings.DataChunkGetVector(r.dc, bindings.IdxT(j))
-		var err error
-		if c.leaf == keyLeaf {
-			err = fillKey(vec, c.kind, n, key)
-		} else {
-			err = fillColumn(t, vec, r.cols[j], c.leaf, matches, n, &buf)
-		}
+	row := 0
+	for _, m := range matches {
+		vals, err := readColumn(t.pf.RowGroups()[m.rg], t.rowLeaf, m.off, m.len, &buf)
 		if err != nil {
 			return err
 		}
+		for _, v := range vals {
+			if err := r.decodeRow(v.ByteArray(), t.cols, want, vecs, data, row); err != nil {
+				return err
+			}
+			row++
+		}
+	}
+	if row != n {
+		return fmt.Errorf("%d rows read, key matched %d", row, n)
 	}
 	bindings.DataChunkSetSize(r.dc, bindings.IdxT(n))
 	r.n = n
 	return nil
 }
 
-// fillKey stores key in the first n entries of the key column's vector.
-func fillKey(vec bindings.Vector, kind SQLKind, n int, key int64) error {
-	data := bindings.VectorGetData(vec)
-	for i := range n {
-		switch kind {
-		case KindBigInt:
-			*(*int64)(unsafe.Add(data, i*8)) = key
-		case KindInteger:
-			*(*int32)(unsafe.Add(data, i*4)) = int32(key)
-		default:
-			return notPointable("key of type %d", kind)
+// decodeRow walks one encoded row and stores the wanted columns as entry
+// i of their vectors.
+func (r *PointRows) decodeRow(b []byte, cols []pointCol, want [][]int, vecs []bindings.Vector, data []unsafe.Pointer, i int) error {
+	for c, col := range cols {
+		if _, ok := pointTypes[col.kind]; !ok {
+			continue
 		}
-	}
-	return nil
-}
-
-// fillColumn reads the matching rows of one column into its vector.
-func fillColumn(t *pointTable, vec bindings.Vector, col ResultColumn, leaf int, matches []match, n int, buf *[]parquet.Value) error {
-	data := bindings.VectorGetData(vec)
-	row := 0
-	for _, m := range matches {
-		vals, err := readColumn(t.pf.RowGroups()[m.rg], leaf, m.off, m.len, buf)
-		if err != nil {
-			return err
+		if len(b) < 1 {
+			return errors.New("encoded row too short")
 		}
-		for _, v := range vals {
-			if v.IsNull() {
-				bindings.VectorEnsureValidityWritable(vec)
-				bindings.ValiditySetRowInvalid(bindings.VectorGetValidity(vec), bindings.IdxT(row))
-			} else if err := putValue(vec, data, col.Type.Kind, row, v); err != nil {
-				return fmt.Errorf("column %q: %w", col.Name, err)
+		present := b[0] != 0
+		b = b[1:]
+		var val []byte
+		if present {
+			size := 0
+			switch col.kind {
+			case KindBoolean:
+				size = 1
+			case KindInteger, KindDate, KindFloat:
+				size = 4
+			case KindBigInt, KindDouble:
+				size = 8
+			case KindVarchar, KindBlob:
+				l, k := binary.Uvarint(b)
+				if k <= 0 || uint64(len(b)-k) < l {
+					return errors.New("encoded row: bad length")
+				}
+				b, size = b[k:], int(l)
 			}
-			row++
+			if len(b) < size {
+				return errors.New("encoded row too short")
+			}
+			val, b = b[:size], b[size:]
 		}
-	}
-	if row != n {
-		return fmt.Errorf("point read column %q: %d rows, key matched %d", col.Name, row, n)
+		for _, j := range want[c] {
+			if !present {
+				bindings.VectorEnsureValidityWritable(vecs[j])
+				bindings.ValiditySetRowInvalid(bindings.VectorGetValidity(vecs[j]), bindings.IdxT(i))
+				continue
+			}
+			if err := putValue(vecs[j], data[j], col.kind, i, val); err != nil {
+				return fmt.Errorf("column %q: %w", col.name, err)
+			}
+		}
 	}
 	return nil
 }
 
-// putValue stores v as entry i of a vector of the given kind.
-func putValue(vec bindings.Vector, data unsafe.Pointer, kind SQLKind, i int, v parquet.Value) error {
+// putValue stores an encoded value as entry i of a vector of the given
+// kind.
+func putValue(vec bindings.Vector, data unsafe.Pointer, kind SQLKind, i int, v []byte) error {
 	switch kind {
 	case KindBoolean:
-		b := byte(0)
-		if v.Boolean() {
-			b = 1
-		}
-		*(*byte)(unsafe.Add(data, i)) = b
-	case KindInteger, KindDate:
-		*(*int32)(unsafe.Add(data, i*4)) = v.Int32()
-	case KindBigInt:
-		*(*int64)(unsafe.Add(data, i*8)) = v.Int64()
-	case KindFloat:
-		*(*uint32)(unsafe.Add(data, i*4)) = math.Float32bits(v.Float())
-	case KindDouble:
-		*(*uint64)(unsafe.Add(data, i*8)) = math.Float64bits(v.Double())
+		*(*byte)(unsafe.Add(data, i)) = v[0]
+	case KindInteger, KindDate, KindFloat:
+		*(*uint32)(unsafe.Add(data, i*4)) = binary.LittleEndian.Uint32(v)
+	case KindBigInt, KindDouble:
+		*(*uint64)(unsafe.Add(data, i*8)) = binary.LittleEndian.Uint64(v)
 	case KindVarchar:
-		b := v.ByteArray()
-		if !utf8.Valid(b) {
+		if !utf8.Valid(v) {
 			// DuckDB refuses the file; let it say so.
 			return notPointable("invalid UTF-8 in a VARCHAR")
 		}
-		bindings.VectorAssignStringElementLen(vec, bindings.IdxT(i), b)
+		bindings.VectorAssignStringElementLen(vec, bindings.IdxT(i), v)
 	case KindBlob:
-		bindings.VectorAssignStringElementLen(vec, bindings.IdxT(i), v.ByteArray())
+		bindings.VectorAssignStringElementLen(vec, bindings.IdxT(i), v)
 	default:
 		return notPointable("type %d not decoded", kind)
 	}

@@ -2,12 +2,14 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -21,8 +23,11 @@ type pointTable struct {
 	f     *os.File
 	unmap func()
 	pf    *parquet.File
-	cols  []pointCol     // top-level columns, in order
+	cols  []pointCol     // the dataset's columns, in order (leaf unused)
 	names map[string]int // lower-cased name -> position in cols
+	key   int            // position of the key column in cols
+	// keyLeaf and rowLeaf are the index's key and row columns.
+	keyLeaf, rowLeaf int
 
 	refs    int          // lookups and background work using the table (cache.mu)
 	retired bool         // replaced: closed when refs drops to 0
@@ -86,24 +91,29 @@ func openPointTable(ctx context.Context, dsPath, idxPath string, id fileID) (*po
 	if sum != stamp {
 		return fail(notPointable("%s was not built from %s (spysql index)", idxPath, dsPath))
 	}
-	leaf := 0
-	for i, col := range t.pf.Root().Columns() {
-		k := strings.ToLower(col.Name())
+	var meta []pointColumn
+	js, _ := t.pf.Lookup(pointColumnsKey)
+	keyName, _ := t.pf.Lookup(pointKeyKey)
+	if err := json.Unmarshal([]byte(js), &meta); err != nil {
+		return fail(notPointable("%s: no column list: %v", idxPath, err))
+	}
+	t.key = -1
+	for i, c := range meta {
+		k := strings.ToLower(c.Name)
 		if _, dup := t.names[k]; dup {
-			// DuckDB renames one of them: names would not map one to one.
-			return fail(notPointable("columns named %q differ only in case", col.Name()))
+			return fail(notPointable("columns named %q differ only in case", c.Name))
 		}
 		t.names[k] = i
-		c := pointCol{name: col.Name(), kind: KindOther, leaf: -1}
-		if col.Leaf() {
-			c.leaf = leaf
-			if !col.Repeated() {
-				c.kind = duckKind(col.Type())
-			}
+		t.cols = append(t.cols, pointCol{name: c.Name, kind: c.Kind, leaf: -1})
+		if c.Name == keyName {
+			t.key = i
 		}
-		leaf += countLeaves(col)
-		t.cols = append(t.cols, c)
 	}
+	kc, rc := t.pf.Root().Column("key"), t.pf.Root().Column("row")
+	if t.key < 0 || kc == nil || rc == nil || !kc.Leaf() || !rc.Leaf() {
+		return fail(notPointable("%s is not a point index", idxPath))
+	}
+	t.keyLeaf, t.rowLeaf = kc.Index(), rc.Index()
 	return t, nil
 }
 
@@ -364,8 +374,8 @@ type match struct {
 
 func (t *pointTable) lookup(ctx context.Context, q PointQuery, key int64) (*PointRows, error) {
 	kc, ok := t.column(q.Key)
-	if !ok || t.cols[kc].leaf < 0 {
-		return nil, notPointable("no key column %q", q.Key)
+	if !ok || kc != t.key {
+		return nil, notPointable("%q is not the key of the point index", q.Key)
 	}
 	keyCol := t.cols[kc]
 	if keyCol.kind != q.KeyType || keyCol.kind != KindInteger && keyCol.kind != KindBigInt {
@@ -377,19 +387,19 @@ func (t *pointTable) lookup(ctx context.Context, q PointQuery, key int64) (*Poin
 	if q.Star && len(q.Cols) != len(t.cols) {
 		return nil, notPointable("SELECT * has %d columns, the index %d", len(q.Cols), len(t.cols))
 	}
-	out := make([]pointCol, len(q.Cols))
+	out := make([]int, len(q.Cols))
 	for i, c := range q.Cols {
 		j, ok := t.column(c.Name)
 		if _, decoded := pointTypes[c.Type.Kind]; !ok || !decoded || q.Star && j != i || t.cols[j].kind != c.Type.Kind || c.Type.Alias != "" {
 			return nil, notPointable("column %q is not read as %s", c.Name, c.Type.Name)
 		}
-		out[i] = t.cols[j]
+		out[i] = j
 	}
-	k, err := t.keyIndex(ctx, keyCol.leaf)
+	k, err := t.keyIndex(ctx, t.keyLeaf)
 	if err != nil {
 		return nil, err
 	}
-	matches, n, err := t.findKey(k, keyCol.leaf, key)
+	matches, n, err := t.findKey(k, t.keyLeaf, key)
 	if err != nil {
 		return nil, err
 	}
@@ -397,7 +407,7 @@ func (t *pointTable) lookup(ctx context.Context, q PointQuery, key int64) (*Poin
 	if n == 0 {
 		return pr, nil
 	}
-	if err := pr.fill(t, matches, n, out, keyCol.leaf, key); err != nil {
+	if err := pr.fill(t, matches, n, out); err != nil {
 		pr.Close()
 		return nil, err
 	}
@@ -455,7 +465,7 @@ func readColumn(rg parquet.RowGroup, leaf int, off, n int64, buf *[]parquet.Valu
 		}
 		want := min(n-int64(len(out)), p.NumValues())
 		at := len(out)
-		out = append(out, make([]parquet.Value, want)...)
+		out = slices.Grow(out, int(want))[:at+int(want)]
 		got, err := p.Values().ReadValues(out[at:])
 		if p.Type().Kind() == parquet.ByteArray {
 			// Byte arrays point into the page, which goes back to a pool.

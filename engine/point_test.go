@@ -37,7 +37,7 @@ func writeGoldFile(t testing.TB, l Lake, name string, n, rg int, opts ...parquet
 	t.Helper()
 	path := writeGoldRows(t, filepath.Join(l.GoldTrainingDir(), name+".parquet"), n,
 		append(append(ParquetOptions(), parquet.MaxRowsPerRowGroup(int64(rg))), opts...)...)
-	if err := WritePointIndex(context.Background(), l, name); err != nil {
+	if err := WritePointIndex(context.Background(), l, name, "ts_event_ns"); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -206,8 +206,24 @@ func TestPointReadRefuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeGoldRows(t, l.GoldPointIndexPath("nobounds"), 5_000, append(PointIndexOptions(),
-		parquet.SkipPageBounds("ts_event_ns"), parquet.KeyValueMetadata(datasetHashKey, sum))...)
+	src, err := os.Open(filepath.Join(l.GoldTrainingDir(), "nobounds.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	fi, _ := src.Stat()
+	pf, err := parquet.OpenFile(src, fi.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := os.Create(l.GoldPointIndexPath("nobounds"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := buildPointIndex(ctx, out, pf, sum, "", parquet.SkipPageBounds("key")); err != nil {
+		t.Fatal(err)
+	}
+	out.Close()
 	// A dataset without an index, and one whose index is stale.
 	writeGoldRows(t, filepath.Join(l.GoldTrainingDir(), "noindex.parquet"), 5_000, ParquetOptions()...)
 	writeGoldFile(t, l, "stale", 5_000, 1_000)
@@ -269,7 +285,7 @@ func TestPointReadSeesReplacedFile(t *testing.T) {
 	if _, err := db.PointRead(ctx, PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), KeyType: KindBigInt}, 6000); !errors.Is(err, ErrNotPointable) {
 		t.Fatalf("stale index: err = %v", err)
 	}
-	if err := WritePointIndex(ctx, l, "g"); err != nil {
+	if err := WritePointIndex(ctx, l, "g", ""); err != nil {
 		t.Fatal(err)
 	}
 	if n := count(6000); n != 2 {

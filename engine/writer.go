@@ -167,9 +167,9 @@ func ParquetOptions() []parquet.WriterOption {
 	}
 }
 
-// PointPageBytes is the page size of point-read indexes: small pages keep
-// a point read (see DB.PointRead) to a few KiB per column. The datasets
-// keep parquet-go's default pages, which scans need.
+// PointPageBytes is the page size of point indexes: a point read (see
+// DB.PointRead) decodes one page of keys and one of encoded rows. The
+// datasets keep parquet-go's default pages, which scans need.
 const PointPageBytes = 2 << 10
 
 // PointIndexOptions are ParquetOptions for a point-read index: small

@@ -10,14 +10,16 @@ import (
 )
 
 func newIndexCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "index DATASET",
+	var key string
+	cmd := &cobra.Command{
+		Use:   "index DATASET [--key COLUMN]",
 		Short: "Write the point-read index of a Gold training dataset",
-		Long: `Write gold/training/_points/DATASET.parquet: the dataset's rows again in
-small pages with a Parquet page index, stamped with the dataset file's sha256.
-With it, spysql serve answers prepared keyed lookups
-(SELECT ... FROM gold.DATASET WHERE key = $1, key an integer column the file
-is sorted by) from the index instead of scanning the dataset in DuckDB.
+		Long: `Write gold/training/_points/DATASET.parquet: for each row of the dataset its
+key and the whole row encoded, in small pages with a Parquet page index,
+stamped with the dataset file's sha256. With it, spysql serve answers
+prepared keyed lookups (SELECT ... FROM gold.DATASET WHERE KEY = $1) from the
+index instead of scanning the dataset in DuckDB. The key is an INTEGER or
+BIGINT column the dataset is sorted by: --key, or the first such column.
 Run it again after the dataset file changes; a stale index is ignored.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -25,7 +27,7 @@ Run it again after the dataset file changes; a stale index is ignored.`,
 			if err != nil {
 				return err
 			}
-			if err := engine.WritePointIndex(cmd.Context(), lake, args[0]); err != nil {
+			if err := engine.WritePointIndex(cmd.Context(), lake, args[0], key); err != nil {
 				return err
 			}
 			path := lake.GoldPointIndexPath(args[0])
@@ -37,4 +39,6 @@ Run it again after the dataset file changes; a stale index is ignored.`,
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&key, "key", "", "the key column (default: the first INTEGER or BIGINT column the dataset is sorted by)")
+	return cmd
 }
