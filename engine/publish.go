@@ -23,6 +23,13 @@ func TempFile(dir, name string) (*os.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("temp file in %s: %w", dir, err)
 	}
+	// CreateTemp makes it 0600; a published lake file is for every reader
+	// (a server may run as another user), as files written by DuckDB are.
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("temp file in %s: %w", dir, err)
+	}
 	return f, nil
 }
 

@@ -103,6 +103,9 @@ func TestWriteBronzeNeverOverwrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(first[0].Path)
+	if fi, err := os.Stat(first[0].Path); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Fatalf("published file mode %v, %v: want 0644 (readable by a server of another user)", fi.Mode(), err)
+	}
 
 	again, err := WriteBronze(ctx, lake, recs, "a")
 	if err != nil {
