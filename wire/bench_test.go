@@ -61,6 +61,11 @@ func loadFixture(b *testing.B) *benchFixture {
 			return
 		}
 		writeGold(b, lake, "bench", goldRows)
+		if ds, err := os.Stat(filepath.Join(lake.GoldTrainingDir(), "bench.parquet")); err == nil {
+			if idx, err := os.Stat(lake.GoldPointIndexPath("bench")); err == nil {
+				b.Logf("gold.bench: dataset %d bytes, point index %d bytes", ds.Size(), idx.Size())
+			}
+		}
 		writeBronze(b, lake, bronzeRows)
 		// PostgreSQL gets the same rows, generated the same way.
 		ctx := context.Background()
