@@ -39,6 +39,25 @@ func TestPointReadStepsAside(t *testing.T) {
 	if err := os.WriteFile(idx, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// An index of the right stamp whose row column is not BYTE_ARRAY.
+	writeGoldFile(t, l, "forged", 1_000, 1_000)
+	sum, err := fileSHA256(ctx, filepath.Join(dir, "forged.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type forged struct {
+		Key int64 `parquet:"key"`
+		Row int64 `parquet:"row"`
+	}
+	fake := make([]forged, 1_000)
+	for i := range fake {
+		fake[i] = forged{Key: int64(i/2) * 10, Row: 99}
+	}
+	if err := parquet.WriteFile(l.GoldPointIndexPath("forged"), fake, parquet.KeyValueMetadata(datasetHashKey, sum),
+		parquet.KeyValueMetadata(pointKeyKey, "ts_event_ns"),
+		parquet.KeyValueMetadata(pointColumnsKey, `[{"name":"ts_event_ns","type":"BIGINT"}]`)); err != nil {
+		t.Fatal(err)
+	}
 	// Two datasets whose names differ only in case.
 	writeGoldFile(t, l, "Twin", 1_000, 1_000)
 	writeGoldFile(t, l, "twin", 1_000, 1_000)
@@ -51,7 +70,7 @@ func TestPointReadStepsAside(t *testing.T) {
 	if err := parquet.WriteFile(filepath.Join(dir, "clash.parquet"), rows); err != nil {
 		t.Fatal(err)
 	}
-	if err := WritePointIndex(ctx, l, "clash", ""); err == nil || !strings.Contains(err.Error(), "differ only in case") {
+	if _, err := WritePointIndex(ctx, l, "clash", ""); err == nil || !strings.Contains(err.Error(), "differ only in case") {
 		t.Fatalf("index of columns k and K: err = %v", err)
 	}
 	// A VARCHAR with invalid UTF-8, which DuckDB refuses to read.
@@ -62,7 +81,7 @@ func TestPointReadStepsAside(t *testing.T) {
 	if err := parquet.WriteFile(filepath.Join(dir, "badutf8.parquet"), []text{{1, "ok"}, {2, "\xff\xfe"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := WritePointIndex(ctx, l, "badutf8", ""); err != nil {
+	if _, err := WritePointIndex(ctx, l, "badutf8", ""); err != nil {
 		t.Fatal(err)
 	}
 
@@ -80,6 +99,7 @@ func TestPointReadStepsAside(t *testing.T) {
 		{"names differing in case", PointQuery{Dataset: "twin", Key: "ts_event_ns", Cols: star("good", "ts_event_ns").Cols, Star: true, KeyType: KindBigInt}, 10},
 		{"columns differing in case", star("clash", "k"), 1},
 		{"invalid UTF-8", star("badutf8", "k"), 2},
+		{"forged index", PointQuery{Dataset: "forged", Key: "ts_event_ns", Cols: prepare(t, db, "SELECT ts_event_ns FROM gold.forged").Columns(), KeyType: KindBigInt}, 10},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for range 3 {
@@ -137,12 +157,12 @@ func TestPointReadKeyTypes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, bad := range []string{"d", "ts", "nope"} {
-		if err := WritePointIndex(ctx, l, "typed", bad); err == nil {
+		if _, err := WritePointIndex(ctx, l, "typed", bad); err == nil {
 			t.Errorf("index keyed by %q: no error", bad)
 		}
 	}
-	if err := WritePointIndex(ctx, l, "typed", ""); err != nil { // the first integer column: i
-		t.Fatal(err)
+	if k, err := WritePointIndex(ctx, l, "typed", ""); err != nil || k != "i" { // the first integer column
+		t.Fatalf("key %q, %v", k, err)
 	}
 	db := openDB(t, l)
 	cols := prepare(t, db, "SELECT v FROM gold.typed").Columns()
@@ -181,8 +201,8 @@ func TestPointReadKeyTypes(t *testing.T) {
 	} {
 		check(tc)
 	}
-	if err := WritePointIndex(ctx, l, "typed", "V"); err != nil {
-		t.Fatal(err)
+	if k, err := WritePointIndex(ctx, l, "typed", "V"); err != nil || k != "v" {
+		t.Fatalf("key %q, %v", k, err)
 	}
 	for _, tc := range []want{{"v", KindBigInt, true}, {"i", KindInteger, false}} {
 		check(tc)

@@ -39,8 +39,28 @@ type pointRecord struct {
 
 // pointColumn is a dataset column as the index records it.
 type pointColumn struct {
-	Name string  `json:"name"`
-	Kind SQLKind `json:"kind"` // as DuckDB reads it; KindOther: not in the rows
+	Name string `json:"name"`
+	Type string `json:"type"` // as DuckDB reads it (pointKindNames); "OTHER": not in the rows
+}
+
+// pointKindNames name the column types of an index's encoded rows; the
+// index stores names, so that the SQLKind numbering may change.
+var pointKindNames = map[SQLKind]string{
+	KindBoolean: "BOOLEAN", KindInteger: "INTEGER", KindBigInt: "BIGINT", KindFloat: "FLOAT",
+	KindDouble: "DOUBLE", KindVarchar: "VARCHAR", KindBlob: "BLOB", KindDate: "DATE",
+}
+
+// pointKindOf is the kind an index's type name stands for.
+func pointKindOf(name string) (SQLKind, bool) {
+	if name == "OTHER" {
+		return KindOther, true
+	}
+	for k, n := range pointKindNames {
+		if n == name {
+			return k, true
+		}
+	}
+	return KindOther, false
 }
 
 // WritePointIndex writes the point index of a Gold training dataset: for
@@ -50,67 +70,71 @@ type pointColumn struct {
 // INTEGER or BIGINT column the dataset is sorted by; "" picks the first
 // such column. Run it after the dataset is published (spysql index);
 // until the stamp matches the dataset file, lookups run in DuckDB.
-func WritePointIndex(ctx context.Context, lake Lake, dataset, key string) error {
+// It returns the key column's name.
+func WritePointIndex(ctx context.Context, lake Lake, dataset, key string) (string, error) {
 	if dataset == "" || dataset != filepath.Base(dataset) || strings.HasPrefix(dataset, ".") {
-		return fmt.Errorf("point index: %q is not a dataset name", dataset)
+		return "", fmt.Errorf("point index: %q is not a dataset name", dataset)
 	}
 	src := filepath.Join(lake.GoldTrainingDir(), dataset+".parquet")
 	f, err := os.Open(src)
 	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("point index: no Gold training dataset %q (%s)", dataset, src)
+		return "", fmt.Errorf("point index: no Gold training dataset %q (%s)", dataset, src)
 	}
 	if err != nil {
-		return fmt.Errorf("point index %s: %w", dataset, err)
+		return "", fmt.Errorf("point index %s: %w", dataset, err)
 	}
 	defer f.Close()
 	// Stamp and rows come from the same open file, whatever is renamed
 	// over the path meanwhile.
 	sum, err := readerSHA256(ctx, f)
 	if err != nil {
-		return fmt.Errorf("point index %s: hash %s: %w", dataset, src, err)
+		return "", fmt.Errorf("point index %s: hash %s: %w", dataset, src, err)
 	}
 	fi, err := f.Stat()
 	if err != nil {
-		return err
+		return "", err
 	}
 	pf, err := parquet.OpenFile(f, fi.Size())
 	if err != nil {
-		return fmt.Errorf("point index %s: read %s: %w", dataset, src, err)
+		return "", fmt.Errorf("point index %s: read %s: %w", dataset, src, err)
 	}
 	final := lake.GoldPointIndexPath(dataset)
 	tmp, err := TempFile(filepath.Dir(final), filepath.Base(final))
 	if err != nil {
-		return err
+		return "", err
 	}
-	err = buildPointIndex(ctx, tmp, pf, sum, key)
+	key, err = buildPointIndex(ctx, tmp, pf, sum, key)
 	if err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
-		return fmt.Errorf("point index %s: %w", dataset, err)
+		return "", fmt.Errorf("point index %s: %w", dataset, err)
 	}
 	if _, err := Publish(tmp, final, true); err != nil {
-		return fmt.Errorf("point index %s: %w", dataset, err)
+		return "", fmt.Errorf("point index %s: %w", dataset, err)
 	}
-	return nil
+	return key, nil
 }
 
 // buildPointIndex writes the index of pf to w.
-func buildPointIndex(ctx context.Context, w io.Writer, pf *parquet.File, sum, key string, opts ...parquet.WriterOption) error {
+func buildPointIndex(ctx context.Context, w io.Writer, pf *parquet.File, sum, key string, opts ...parquet.WriterOption) (string, error) {
 	cols, err := datasetColumns(pf)
 	if err != nil {
-		return err
+		return "", err
 	}
 	k, err := pickKey(pf, cols, key)
 	if err != nil {
-		return err
+		return "", err
 	}
 	meta := make([]pointColumn, len(cols))
 	for i, c := range cols {
-		meta[i] = pointColumn{Name: c.name, Kind: c.kind}
+		meta[i] = pointColumn{Name: c.name, Type: "OTHER"}
+		if n, ok := pointKindNames[c.kind]; ok {
+			meta[i].Type = n
+		}
 	}
 	js, err := json.Marshal(meta)
 	if err != nil {
-		return err
+		return "", err
 	}
 	opts = append(append(PointIndexOptions(), parquet.KeyValueMetadata(datasetHashKey, sum),
 		parquet.KeyValueMetadata(pointColumnsKey, string(js)), parquet.KeyValueMetadata(pointKeyKey, cols[k].name)), opts...)
@@ -121,7 +145,7 @@ func buildPointIndex(ctx context.Context, w io.Writer, pf *parquet.File, sum, ke
 	var arena []byte
 	for _, rg := range pf.RowGroups() {
 		if err := ctx.Err(); err != nil {
-			return err
+			return "", err
 		}
 		rr := rg.Rows()
 		for {
@@ -138,7 +162,7 @@ func buildPointIndex(ctx context.Context, w io.Writer, pf *parquet.File, sum, ke
 			if len(recs) >= 1024 || err != nil {
 				if _, werr := pw.Write(recs); werr != nil {
 					rr.Close()
-					return werr
+					return "", werr
 				}
 				recs, arena = recs[:0], nil
 			}
@@ -147,12 +171,12 @@ func buildPointIndex(ctx context.Context, w io.Writer, pf *parquet.File, sum, ke
 			}
 			if err != nil {
 				rr.Close()
-				return err
+				return "", err
 			}
 		}
 		rr.Close()
 	}
-	return pw.Close()
+	return cols[k].name, pw.Close()
 }
 
 // datasetColumns are pf's top-level columns with the type DuckDB reads

@@ -149,6 +149,9 @@ func (r *PointRows) decodeRow(b []byte, cols []pointCol, want [][]int, vecs []bi
 			}
 		}
 	}
+	if len(b) != 0 {
+		return errors.New("encoded row: trailing bytes")
+	}
 	return nil
 }
 

@@ -104,17 +104,26 @@ func openPointTable(ctx context.Context, dsPath, idxPath string, id fileID) (*po
 			return fail(notPointable("columns named %q differ only in case", c.Name))
 		}
 		t.names[k] = i
-		t.cols = append(t.cols, pointCol{name: c.Name, kind: c.Kind, leaf: -1})
+		kind, ok := pointKindOf(c.Type)
+		if !ok {
+			return fail(notPointable("%s: column %q of unknown type %q", idxPath, c.Name, c.Type))
+		}
+		t.cols = append(t.cols, pointCol{name: c.Name, kind: kind, leaf: -1})
 		if c.Name == keyName {
 			t.key = i
 		}
 	}
 	kc, rc := t.pf.Root().Column("key"), t.pf.Root().Column("row")
-	if t.key < 0 || kc == nil || rc == nil || !kc.Leaf() || !rc.Leaf() {
+	if t.key < 0 || !plainLeaf(kc, parquet.Int64) || !plainLeaf(rc, parquet.ByteArray) {
 		return fail(notPointable("%s is not a point index", idxPath))
 	}
 	t.keyLeaf, t.rowLeaf = kc.Index(), rc.Index()
 	return t, nil
+}
+
+// plainLeaf reports whether c is a required leaf of the physical kind.
+func plainLeaf(c *parquet.Column, kind parquet.Kind) bool {
+	return c != nil && c.Leaf() && c.Required() && c.Type().Kind() == kind
 }
 
 func countLeaves(c *parquet.Column) int {
@@ -372,7 +381,15 @@ type match struct {
 	off, len int64
 }
 
-func (t *pointTable) lookup(ctx context.Context, q PointQuery, key int64) (*PointRows, error) {
+func (t *pointTable) lookup(ctx context.Context, q PointQuery, key int64) (pr *PointRows, err error) {
+	defer func() {
+		if err != nil && pr != nil {
+			pr.Close()
+			pr = nil
+		}
+	}()
+	defer guardRead(&err)() // runs first: a panic becomes err
+
 	kc, ok := t.column(q.Key)
 	if !ok || kc != t.key {
 		return nil, notPointable("%q is not the key of the point index", q.Key)
@@ -403,15 +420,11 @@ func (t *pointTable) lookup(ctx context.Context, q PointQuery, key int64) (*Poin
 	if err != nil {
 		return nil, err
 	}
-	pr := &PointRows{cols: q.Cols}
+	pr = &PointRows{cols: q.Cols}
 	if n == 0 {
 		return pr, nil
 	}
-	if err := pr.fill(t, matches, n, out); err != nil {
-		pr.Close()
-		return nil, err
-	}
-	return pr, nil
+	return pr, pr.fill(t, matches, n, out)
 }
 
 // findKey reads the key pages whose bounds hold key and returns the runs

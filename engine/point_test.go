@@ -37,7 +37,7 @@ func writeGoldFile(t testing.TB, l Lake, name string, n, rg int, opts ...parquet
 	t.Helper()
 	path := writeGoldRows(t, filepath.Join(l.GoldTrainingDir(), name+".parquet"), n,
 		append(append(ParquetOptions(), parquet.MaxRowsPerRowGroup(int64(rg))), opts...)...)
-	if err := WritePointIndex(context.Background(), l, name, "ts_event_ns"); err != nil {
+	if _, err := WritePointIndex(context.Background(), l, name, "ts_event_ns"); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -220,7 +220,7 @@ func TestPointReadRefuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := buildPointIndex(ctx, out, pf, sum, "", parquet.SkipPageBounds("key")); err != nil {
+	if _, err := buildPointIndex(ctx, out, pf, sum, "", parquet.SkipPageBounds("key")); err != nil {
 		t.Fatal(err)
 	}
 	out.Close()
@@ -285,7 +285,7 @@ func TestPointReadSeesReplacedFile(t *testing.T) {
 	if _, err := db.PointRead(ctx, PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), KeyType: KindBigInt}, 6000); !errors.Is(err, ErrNotPointable) {
 		t.Fatalf("stale index: err = %v", err)
 	}
-	if err := WritePointIndex(ctx, l, "g", ""); err != nil {
+	if _, err := WritePointIndex(ctx, l, "g", ""); err != nil {
 		t.Fatal(err)
 	}
 	if n := count(6000); n != 2 {

@@ -69,7 +69,7 @@ func writeGold(t testing.TB, lake engine.Lake, name string, rows int) {
 	if err := os.Rename(tmp, filepath.Join(dir, name+".parquet")); err != nil {
 		t.Fatal(err)
 	}
-	if err := engine.WritePointIndex(context.Background(), lake, name, ""); err != nil {
+	if _, err := engine.WritePointIndex(context.Background(), lake, name, ""); err != nil {
 		t.Fatal(err)
 	}
 }

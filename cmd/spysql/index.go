@@ -27,7 +27,8 @@ Run it again after the dataset file changes; a stale index is ignored.`,
 			if err != nil {
 				return err
 			}
-			if err := engine.WritePointIndex(cmd.Context(), lake, args[0], key); err != nil {
+			key, err := engine.WritePointIndex(cmd.Context(), lake, args[0], key)
+			if err != nil {
 				return err
 			}
 			path := lake.GoldPointIndexPath(args[0])
@@ -35,7 +36,7 @@ Run it again after the dataset file changes; a stale index is ignored.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "indexed gold.%s: %s (%d bytes)\n", args[0], path, fi.Size())
+			fmt.Fprintf(cmd.OutOrStdout(), "indexed gold.%s by %s: %s (%d bytes)\n", args[0], key, path, fi.Size())
 			return nil
 		},
 	}

@@ -38,7 +38,7 @@ func TestIndexCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "indexed gold.ds") {
+	if !strings.Contains(out, "indexed gold.ds by k:") {
 		t.Errorf("output %q", out)
 	}
 	type indexRecord struct {
