@@ -32,7 +32,7 @@ type pointTable struct {
 	refs    int          // lookups and background work using the table (cache.mu)
 	retired bool         // replaced: closed when refs drops to 0
 	dataset string       // set once cached
-	cache   *pointTables // nil for a table opened outside the cache
+	cache   *pointTables // set once cached, with dataset
 
 	mu       sync.Mutex
 	keys     map[int]*keyPages // sorted key columns by leaf; nil entry: not a key
@@ -224,19 +224,6 @@ func (t *pointTable) column(name string) (int, bool) {
 // the background (see pointTables); a statement waits for it as for an
 // index being opened.
 func (t *pointTable) keyIndex(ctx context.Context, leaf int) (*keyPages, error) {
-	if t.cache == nil {
-		t.mu.Lock()
-		defer t.mu.Unlock()
-		if k, ok := t.keys[leaf]; ok {
-			return keyOrRefusal(k)
-		}
-		k, err := t.buildKeyIndex(ctx, leaf)
-		if err != nil {
-			return nil, err
-		}
-		t.keys[leaf] = k
-		return keyOrRefusal(k)
-	}
 	for attempt := 0; ; attempt++ {
 		t.mu.Lock()
 		if k, ok := t.keys[leaf]; ok {

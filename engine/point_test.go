@@ -306,6 +306,7 @@ func TestPointReadTruncatedIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tbl.dataset, tbl.cache = "g", &pointTables{life: context.Background()}
 	defer tbl.close()
 	if pr, err := tbl.lookup(context.Background(), PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), Star: true, KeyType: KindBigInt}, 100); err != nil {
 		t.Fatal(err)
