@@ -125,43 +125,9 @@ func TestDecodeTestFiles(t *testing.T) {
 			}
 			switch tc.schema {
 			case SchemaTrades:
-				var got []Trade
-				for {
-					var tr Trade
-					if err := d.ReadTrade(&tr); err == io.EOF {
-						break
-					} else if err != nil {
-						t.Fatal(err)
-					}
-					got = append(got, tr)
-				}
-				if len(got) != len(wantTrades) {
-					t.Fatalf("got %d trades, want %d", len(got), len(wantTrades))
-				}
-				for i := range got {
-					if got[i] != wantTrades[i] {
-						t.Errorf("trade %d:\n got %+v\nwant %+v", i, got[i], wantTrades[i])
-					}
-				}
+				checkRecords(t, "trade", readAll(t, d.ReadTrade), wantTrades)
 			case SchemaMBP10:
-				var got []MBP10
-				for {
-					var mb MBP10
-					if err := d.ReadMBP10(&mb); err == io.EOF {
-						break
-					} else if err != nil {
-						t.Fatal(err)
-					}
-					got = append(got, mb)
-				}
-				if len(got) != len(wantMBP10) {
-					t.Fatalf("got %d records, want %d", len(got), len(wantMBP10))
-				}
-				for i := range got {
-					if got[i] != wantMBP10[i] {
-						t.Errorf("mbp-10 %d:\n got %+v\nwant %+v", i, got[i], wantMBP10[i])
-					}
-				}
+				checkRecords(t, "mbp-10", readAll(t, d.ReadMBP10), wantMBP10)
 			}
 			if d.Count() != 2 {
 				t.Errorf("count = %d, want 2", d.Count())
@@ -411,6 +377,34 @@ func TestSymbolMap(t *testing.T) {
 		got, ok := sm.Lookup(tc.id, tc.ts)
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("Lookup(%d, %d) = %q, %v; want %q, %v", tc.id, tc.ts, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+// readAll reads records with read until io.EOF.
+func readAll[T any](t *testing.T, read func(*T) error) []T {
+	t.Helper()
+	var got []T
+	for {
+		var r T
+		if err := read(&r); err == io.EOF {
+			return got
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, r)
+	}
+}
+
+// checkRecords compares decoded records with the expected ones.
+func checkRecords[T comparable](t *testing.T, what string, got, want []T) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("got %d %s records, want %d", len(got), what, len(want))
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Errorf("%s %d:\n got %+v\nwant %+v", what, i, got[i], want[i])
 		}
 	}
 }
