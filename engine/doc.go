@@ -1,8 +1,20 @@
-// Package engine is the core of spysql: it opens embedded DuckDB, knows the
-// lake's layout on disk (the only package that does), registers the Bronze
-// tiers and the trading calendar as SQL views, defines the canonical Bronze
-// record types and writes them as append-only, atomically published Parquet.
+// Package engine is the core of spysql, split by concern into the
+// packages below it; this package itself holds no code. Each imports only
+// packages listed before it:
 //
-// Every other package (sqlfeatures, wire, stream) asks engine for paths and
-// connections; engine imports none of them.
+//   - calendar: NYSE sessions 2015-2035 from embedded tzdata.
+//   - store: the lake on disk, the only package that builds its paths;
+//     the Bronze tables and record types, the Bronze writer and atomic
+//     publishing (temp file, fsync, rename, fsync the directory).
+//   - duck: one embedded DuckDB database with the lake registered as
+//     views (bronze, silver, gold, calendar), sandboxed for serving.
+//   - session: one client's own DuckDB connection: prepare, describe,
+//     bind and stream a result chunk by chunk, read in place.
+//   - point: keyed reads on Gold datasets answered from a point index,
+//     a small storage engine of its own.
+//   - watch: keeps a database's views current while a server runs.
+//   - synthmarket: a deterministic synthetic market written to Bronze.
+//
+// docs/ARCHITECTURE.md tells how they fit together with sqlfeatures,
+// wire, stream and the CLI.
 package engine

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/duck"
 )
 
 // ColumnSchema is one output column and its DuckDB type.
@@ -71,13 +71,13 @@ func measure(ctx context.Context, q *sql.Conn, src string, cols []ColumnSchema, 
 	exprs := []string{"count(*)"}
 	nullKey := make([]string, len(key))
 	for i, k := range key {
-		nullKey[i] = engine.QuoteIdent(k) + " IS NULL"
+		nullKey[i] = duck.QuoteIdent(k) + " IS NULL"
 	}
 	exprs = append(exprs,
 		"count(*) FILTER (WHERE "+strings.Join(nullKey, " OR ")+")",
 		"count(*) FILTER (WHERE NOT coalesce("+rth+", false))")
 	for _, c := range cols {
-		id := engine.QuoteIdent(c.Name)
+		id := duck.QuoteIdent(c.Name)
 		exprs = append(exprs, "count("+id+")")
 		if orderable(c.Type) {
 			exprs = append(exprs, "CAST(min("+id+") AS VARCHAR)", "CAST(max("+id+") AS VARCHAR)")
@@ -107,7 +107,7 @@ func measure(ctx context.Context, q *sql.Conn, src string, cols []ColumnSchema, 
 	}
 	keyCols := make([]string, len(key))
 	for i, k := range key {
-		keyCols[i] = engine.QuoteIdent(k)
+		keyCols[i] = duck.QuoteIdent(k)
 	}
 	dup := "SELECT count(*) FROM (SELECT 1 FROM " + src + " GROUP BY " + strings.Join(keyCols, ", ") + " HAVING count(*) > 1)"
 	if err := q.QueryRowContext(ctx, dup).Scan(&st.DuplicateKeys); err != nil {

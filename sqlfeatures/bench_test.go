@@ -12,8 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spysql/spysql/engine"
 	"github.com/spysql/spysql/engine/calendar"
+	"github.com/spysql/spysql/engine/duck"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // The benchmarks build the tape bundle (every ES trade joined ASOF to the
@@ -28,7 +29,7 @@ const (
 	benchFirstDate = "2025-12-15"
 )
 
-func benchLake(b *testing.B) engine.Lake {
+func benchLake(b *testing.B) store.Lake {
 	b.Helper()
 	dir := os.Getenv("SPYSQL_BENCH_LAKE")
 	if dir == "" {
@@ -54,7 +55,7 @@ func benchLake(b *testing.B) engine.Lake {
 			b.Fatal(err)
 		}
 	}
-	lake, err := engine.OpenLake(dir, false)
+	lake, err := store.OpenLake(dir, false)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -101,8 +102,8 @@ func peakRSS() float64 {
 // directCopy is the baseline: DuckDB running the bundle's final SELECT for
 // one date straight into a Parquet file, with the same scoping, variables
 // and views, the same RTH filter, order and writer settings, all threads.
-func directCopy(ctx context.Context, lake engine.Lake, b *Bundle, s calendar.Session, out string, threads int) error {
-	db, err := engine.Open(ctx, lake, engine.Config{Threads: threads})
+func directCopy(ctx context.Context, lake store.Lake, b *Bundle, s calendar.Session, out string, threads int) error {
+	db, err := duck.Open(ctx, lake, duck.Config{Threads: threads})
 	if err != nil {
 		return err
 	}
@@ -128,12 +129,12 @@ func directCopy(ctx context.Context, lake engine.Lake, b *Bundle, s calendar.Ses
 	}
 	key := make([]string, len(b.Manifest.Output.Key))
 	for i, k := range b.Manifest.Output.Key {
-		key[i] = engine.QuoteIdent(k)
+		key[i] = duck.QuoteIdent(k)
 	}
 	stmt := fmt.Sprintf(`COPY (SELECT * FROM %s WHERE ts_event_ns >= %d AND ts_event_ns < %d ORDER BY %s)
 		TO %s (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3, ROW_GROUP_SIZE %d)`,
-		engine.QuoteIdent(b.Manifest.Output.View), s.RTHOpen.UnixNano(), s.RTHClose.UnixNano(),
-		strings.Join(key, ", "), sqlString(out), engine.RowGroupRows)
+		duck.QuoteIdent(b.Manifest.Output.View), s.RTHOpen.UnixNano(), s.RTHClose.UnixNano(),
+		strings.Join(key, ", "), sqlString(out), store.RowGroupRows)
 	_, err = conn.ExecContext(ctx, stmt)
 	return err
 }

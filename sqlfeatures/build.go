@@ -13,8 +13,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/spysql/spysql/engine"
 	"github.com/spysql/spysql/engine/calendar"
+	"github.com/spysql/spysql/engine/duck"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // BuildOptions say what to build. The zero value builds nothing; set
@@ -27,7 +28,7 @@ type BuildOptions struct {
 	// with another fingerprint it replaces the whole version atomically.
 	Force bool
 	// Engine configures the build's own DuckDB (threads, memory limit).
-	Engine engine.Config
+	Engine duck.Config
 	// Logger receives one line per date; nil discards.
 	Logger *slog.Logger
 	// Progress, when set, is called after each trading date.
@@ -70,8 +71,8 @@ type BuildResult struct {
 
 // builder is one Build run.
 type builder struct {
-	lake   engine.Lake
-	db     *engine.DB
+	lake   store.Lake
+	db     *duck.DB
 	b      *Bundle
 	opts   BuildOptions
 	log    *slog.Logger
@@ -85,7 +86,7 @@ type builder struct {
 // error is a *BuildError listing every failed date; the result is returned
 // either way. A version that exists with another fingerprint is refused
 // with a *FingerprintError unless opts.Force.
-func Build(ctx context.Context, lake engine.Lake, b *Bundle, opts BuildOptions) (*BuildResult, error) {
+func Build(ctx context.Context, lake store.Lake, b *Bundle, opts BuildOptions) (*BuildResult, error) {
 	m := b.Manifest
 	id := m.ID()
 	log := opts.Logger
@@ -116,13 +117,13 @@ func Build(ctx context.Context, lake engine.Lake, b *Bundle, opts BuildOptions) 
 			return nil, &FingerprintError{VersionID: id, Existing: existing, New: b.Fingerprint}
 		}
 		res.Replaced = true
-		bd.target = engine.ReplacementVersionID(id, randomTag())
+		bd.target = store.ReplacementVersionID(id, randomTag())
 		log.Info("replacing the whole version", "old_fingerprint", existing, "new_fingerprint", b.Fingerprint)
 	}
 
 	// This database checks the bundle; every date gets a fresh one, so
 	// nothing a date leaves in DuckDB carries over to the next.
-	bd.db, err = engine.Open(ctx, lake, opts.Engine)
+	bd.db, err = duck.Open(ctx, lake, opts.Engine)
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", id, err)
 	}
@@ -154,7 +155,7 @@ func Build(ctx context.Context, lake engine.Lake, b *Bundle, opts BuildOptions) 
 		} else {
 			t0 := time.Now()
 			sum, err := bd.buildDate(ctx, s)
-			engine.ReleaseMemory()
+			releaseMemory()
 			if err != nil {
 				if ctx.Err() != nil {
 					if !res.Replaced {
@@ -256,7 +257,7 @@ func (bd *builder) cleanLeftovers() error {
 
 // recordedFingerprint is the fingerprint in the version's manifest.yaml,
 // or "" when the version has none yet.
-func recordedFingerprint(lake engine.Lake, id string) (string, error) {
+func recordedFingerprint(lake store.Lake, id string) (string, error) {
 	data, err := os.ReadFile(lake.VersionManifestFile(id))
 	if errors.Is(err, os.ErrNotExist) {
 		return "", nil
@@ -283,9 +284,9 @@ func (bd *builder) preflight(ctx context.Context) error {
 		return err
 	}
 	defer Uninstall(context.WithoutCancel(ctx), conn, bd.b)
-	cols, err := describeColumns(ctx, conn, "SELECT * FROM "+engine.QuoteIdent(bd.b.Manifest.Output.View))
+	cols, err := describeColumns(ctx, conn, "SELECT * FROM "+duck.QuoteIdent(bd.b.Manifest.Output.View))
 	if err != nil {
-		return fmt.Errorf("describe output view %s: %s", bd.b.Manifest.Output.View, engine.FirstLine(err))
+		return fmt.Errorf("describe output view %s: %s", bd.b.Manifest.Output.View, duck.FirstLine(err))
 	}
 	have := map[string]bool{}
 	for _, c := range cols {
@@ -317,7 +318,7 @@ func (bd *builder) writeVersionFiles(same bool) error {
 		if err != nil {
 			return err
 		}
-		if err := engine.WriteFileAtomic(path, []byte(v.Text)); err != nil {
+		if err := store.WriteFileAtomic(path, []byte(v.Text)); err != nil {
 			return fmt.Errorf("copy %s: %w", v.File, err)
 		}
 	}
@@ -325,10 +326,10 @@ func (bd *builder) writeVersionFiles(same bool) error {
 	if err != nil {
 		return err
 	}
-	if err := engine.WriteFileAtomic(bd.lake.VersionManifestFile(bd.target), data); err != nil {
+	if err := store.WriteFileAtomic(bd.lake.VersionManifestFile(bd.target), data); err != nil {
 		return fmt.Errorf("write manifest: %w", err)
 	}
-	return engine.SyncDir(bd.lake.SilverFeaturesDir())
+	return store.SyncDir(bd.lake.SilverFeaturesDir())
 }
 
 // alreadyBuilt reports whether date is published in the target with this
@@ -349,7 +350,7 @@ func (bd *builder) alreadyBuilt(date string) bool {
 func (bd *builder) swapIn() error {
 	id := bd.b.Manifest.ID()
 	live := bd.lake.VersionDir(id)
-	if err := engine.ExchangeDirs(bd.lake.VersionDir(bd.target), live); err != nil {
+	if err := store.ExchangeDirs(bd.lake.VersionDir(bd.target), live); err != nil {
 		return err
 	}
 	bd.hook("swapped")

@@ -13,8 +13,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spysql/spysql/engine"
 	"github.com/spysql/spysql/engine/calendar"
+	"github.com/spysql/spysql/engine/duck"
+	"github.com/spysql/spysql/engine/store"
 )
 
 const barsManifest = "testdata/bundles/bars/v1.0_bars.yaml"
@@ -61,9 +62,9 @@ func barsVariant(t testing.TB, name string, replace ...[2]string) string {
 }
 
 // openEngine opens an engine DB over lake for the test.
-func openEngine(t testing.TB, lake engine.Lake) *engine.DB {
+func openEngine(t testing.TB, lake store.Lake) *duck.DB {
 	t.Helper()
-	db, err := engine.Open(context.Background(), lake, engine.Config{Threads: 2})
+	db, err := duck.Open(context.Background(), lake, duck.Config{Threads: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +85,7 @@ func dates(t testing.TB, ss ...string) []calendar.Date {
 	return out
 }
 
-func build(t testing.TB, lake engine.Lake, b *Bundle, opts BuildOptions) *BuildResult {
+func build(t testing.TB, lake store.Lake, b *Bundle, opts BuildOptions) *BuildResult {
 	t.Helper()
 	res, err := Build(context.Background(), lake, b, opts)
 	if err != nil {
@@ -95,7 +96,7 @@ func build(t testing.TB, lake engine.Lake, b *Bundle, opts BuildOptions) *BuildR
 
 // versionFiles hashes every file of a version directory except hidden
 // ones, by path relative to it.
-func versionFiles(t testing.TB, lake engine.Lake, id string) map[string]string {
+func versionFiles(t testing.TB, lake store.Lake, id string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	root := lake.VersionDir(id)
@@ -153,7 +154,7 @@ func TestBuildDeterministic(t *testing.T) {
 	days := []string{"2025-12-15", "2025-12-16", "2025-12-17"}
 
 	ref := freshLake(t)
-	build(t, ref, b, BuildOptions{Dates: dates(t, days...), Engine: engine.Config{Threads: 1}})
+	build(t, ref, b, BuildOptions{Dates: dates(t, days...), Engine: duck.Config{Threads: 1}})
 	want := versionFiles(t, ref, "v1.0_bars")
 	if n := len(want); n != 3*2+3+3 { // parts and records, manifest and two rollups, three SQL copies
 		t.Fatalf("version has %d files: %v", n, want)
@@ -162,7 +163,7 @@ func TestBuildDeterministic(t *testing.T) {
 	t.Run("threads and date order", func(t *testing.T) {
 		lake := freshLake(t)
 		for _, d := range []string{"2025-12-17", "2025-12-15", "2025-12-16"} {
-			build(t, lake, b, BuildOptions{Dates: dates(t, d), Engine: engine.Config{Threads: 2}})
+			build(t, lake, b, BuildOptions{Dates: dates(t, d), Engine: duck.Config{Threads: 2}})
 		}
 		sameFiles(t, "threads=2, one date per run, reversed", versionFiles(t, lake, "v1.0_bars"), want)
 	})
@@ -214,7 +215,7 @@ func TestBuildOutput(t *testing.T) {
 	part := lake.VersionDatePart("v1.0_bars", "2025-12-15")
 	var codecs, maxGroup int64
 	q(`SELECT count(*) FILTER (WHERE compression <> 'ZSTD'), max(row_group_num_rows) FROM parquet_metadata('`+part+`')`, &codecs, &maxGroup)
-	if codecs != 0 || maxGroup > engine.RowGroupRows {
+	if codecs != 0 || maxGroup > store.RowGroupRows {
 		t.Errorf("%d column chunks not ZSTD, row group of %d rows", codecs, maxGroup)
 	}
 	var keys string

@@ -13,8 +13,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/spysql/spysql/engine"
 	"github.com/spysql/spysql/engine/calendar"
+	"github.com/spysql/spysql/engine/duck"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // outTable is the temporary table a date's rows are materialized into.
@@ -23,7 +24,7 @@ const outTable = "spysql_silver_out"
 // buildDate writes, audits and publishes one trading date.
 func (bd *builder) buildDate(ctx context.Context, s calendar.Session) (*DateSummary, error) {
 	date := s.Date.String()
-	db, err := engine.Open(ctx, bd.lake, bd.opts.Engine)
+	db, err := duck.Open(ctx, bd.lake, bd.opts.Engine)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +50,7 @@ func (bd *builder) buildDate(ctx context.Context, s calendar.Session) (*DateSumm
 			os.RemoveAll(staging)
 		}
 	}()
-	part := engine.StagingPart(staging)
+	part := store.StagingPart(staging)
 	stats, cols, staged, err := bd.writeDate(ctx, db, s, part)
 	if err != nil {
 		return nil, err
@@ -91,14 +92,14 @@ func (bd *builder) buildDate(ctx context.Context, s calendar.Session) (*DateSumm
 	if err != nil {
 		return nil, err
 	}
-	if err := writeSynced(engine.StagingMeta(staging), data); err != nil {
+	if err := writeSynced(store.StagingMeta(staging), data); err != nil {
 		return nil, err
 	}
-	if err := engine.SyncDir(staging); err != nil {
+	if err := store.SyncDir(staging); err != nil {
 		return nil, err
 	}
 	bd.hook("audited")
-	if err := engine.ExchangeDirs(staging, bd.lake.VersionDateDir(bd.target, date)); err != nil {
+	if err := store.ExchangeDirs(staging, bd.lake.VersionDateDir(bd.target, date)); err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
 	published = true
@@ -111,7 +112,7 @@ func (bd *builder) buildDate(ctx context.Context, s calendar.Session) (*DateSumm
 }
 
 // scope is the date and its lookback trading days, ascending.
-func (bd *builder) scope(db *engine.DB, d calendar.Date) ([]calendar.Date, error) {
+func (bd *builder) scope(db *duck.DB, d calendar.Date) ([]calendar.Date, error) {
 	cal := db.Calendar()
 	out := []calendar.Date{d}
 	for i := 0; i < bd.b.Manifest.Source.LookbackDays; i++ {
@@ -125,7 +126,7 @@ func (bd *builder) scope(db *engine.DB, d calendar.Date) ([]calendar.Date, error
 }
 
 // bronzeInputs lists the Bronze files the date reads, with sizes.
-func (bd *builder) bronzeInputs(db *engine.DB, scope []calendar.Date) ([]InputFile, error) {
+func (bd *builder) bronzeInputs(db *duck.DB, scope []calendar.Date) ([]InputFile, error) {
 	var out []InputFile
 	for _, t := range bd.b.Manifest.Source.Tables {
 		files, err := db.BronzeFiles(t, scope)
@@ -148,7 +149,7 @@ func (bd *builder) bronzeInputs(db *engine.DB, scope []calendar.Date) ([]InputFi
 // all threads, writes it sorted by key through one thread, and measures
 // the written file. It returns the file's stats and columns and the row
 // count of the temp table.
-func (bd *builder) writeDate(ctx context.Context, db *engine.DB, s calendar.Session, part string) (*Stats, []ColumnSchema, int64, error) {
+func (bd *builder) writeDate(ctx context.Context, db *duck.DB, s calendar.Session, part string) (*Stats, []ColumnSchema, int64, error) {
 	conn, err := db.SQL().Conn(ctx)
 	if err != nil {
 		return nil, nil, 0, err
@@ -164,9 +165,9 @@ func (bd *builder) writeDate(ctx context.Context, db *engine.DB, s calendar.Sess
 
 	rthOpen, rthClose := s.RTHOpen.UnixNano(), s.RTHClose.UnixNano()
 	create := fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT * FROM %s WHERE ts_event_ns >= %d AND ts_event_ns < %d",
-		outTable, engine.QuoteIdent(b.Manifest.Output.View), rthOpen, rthClose)
+		outTable, duck.QuoteIdent(b.Manifest.Output.View), rthOpen, rthClose)
 	if _, err := conn.ExecContext(ctx, create); err != nil {
-		return nil, nil, 0, fmt.Errorf("run %s: %s", b.Manifest.Output.View, engine.FirstLine(err))
+		return nil, nil, 0, fmt.Errorf("run %s: %s", b.Manifest.Output.View, duck.FirstLine(err))
 	}
 	var staged int64
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM temp."+outTable).Scan(&staged); err != nil {
@@ -207,13 +208,13 @@ func (bd *builder) copyOut(ctx context.Context, conn *sql.Conn, date, part strin
 	m := bd.b.Manifest
 	key := make([]string, len(m.Output.Key))
 	for i, k := range m.Output.Key {
-		key[i] = engine.QuoteIdent(k)
+		key[i] = duck.QuoteIdent(k)
 	}
 	copyStmt := fmt.Sprintf(`COPY (SELECT * FROM temp.%s ORDER BY %s) TO %s (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3, ROW_GROUP_SIZE %d, KV_METADATA {spysql_version_id: %s, spysql_fingerprint: %s, spysql_date: %s})`,
-		outTable, strings.Join(key, ", "), sqlString(part), engine.RowGroupRows,
+		outTable, strings.Join(key, ", "), sqlString(part), store.RowGroupRows,
 		sqlString(m.ID()), sqlString(bd.b.Fingerprint), sqlString(date))
 	if _, err := conn.ExecContext(ctx, copyStmt); err != nil {
-		return fmt.Errorf("write %s: %s", part, engine.FirstLine(err))
+		return fmt.Errorf("write %s: %s", part, duck.FirstLine(err))
 	}
 	return nil
 }

@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // Bundle is a manifest with its SQL parsed and checked: one view per SQL
@@ -35,7 +35,7 @@ type View struct {
 	Query string
 	// Deps are the bundle views it reads; Bronze the Bronze tables.
 	Deps      []string
-	Bronze    []engine.Table
+	Bronze    []store.Table
 	canonical []byte
 }
 
@@ -147,7 +147,7 @@ func checkView(ctx context.Context, q Querier, m *Manifest, ref SQLRef, names ma
 		return v, errs, nil
 	}
 	v.canonical = p.canonical
-	deps, bronze := map[string]bool{}, map[engine.Table]bool{}
+	deps, bronze := map[string]bool{}, map[store.Table]bool{}
 	for _, r := range p.refs {
 		schema, name := strings.ToLower(r.schema), strings.ToLower(r.name)
 		full := name
@@ -158,7 +158,7 @@ func checkView(ctx context.Context, q Querier, m *Manifest, ref SQLRef, names ma
 		case r.catalog != "":
 			fail(r.at, full, "catalog-qualified names are not allowed")
 		case schema == "bronze":
-			t, err := engine.ParseTable(name)
+			t, err := store.ParseTable(name)
 			if err != nil || strings.Contains(name, "/") {
 				fail(r.at, full, "unknown Bronze table (want futures_trades, futures_mbp10, stocks_trades or options_trades)")
 			} else if !hasTable(m.Source.Tables, t) {
@@ -195,7 +195,7 @@ func checkView(ctx context.Context, q Querier, m *Manifest, ref SQLRef, names ma
 		}
 	}
 	v.Deps = sortedKeys(deps)
-	for _, t := range engine.BronzeTables() {
+	for _, t := range store.BronzeTables() {
 		if bronze[t] {
 			v.Bronze = append(v.Bronze, t)
 		}
@@ -214,7 +214,7 @@ func declared(m *Manifest) string {
 	return strings.Join(names, ", ")
 }
 
-func hasTable(ts []engine.Table, t engine.Table) bool {
+func hasTable(ts []store.Table, t store.Table) bool {
 	for _, x := range ts {
 		if x == t {
 			return true

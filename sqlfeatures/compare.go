@@ -5,7 +5,7 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // Comparison sets two versions side by side. In every row A and B are the
@@ -64,7 +64,7 @@ type StatsRow struct {
 // Compare reads two materialized versions and sets their schema,
 // parameters, feature groups, per-date rows and per-column statistics
 // side by side.
-func Compare(lake engine.Lake, a, b string) (*Comparison, error) {
+func Compare(lake store.Lake, a, b string) (*Comparison, error) {
 	da, err := InspectVersion(lake, a)
 	if err != nil {
 		return nil, fmt.Errorf("compare: %w", err)

@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // pausedBuild starts Build in a goroutine that stops at point until
 // release is closed. It returns when the build reached the point.
-func pausedBuild(t *testing.T, lake engine.Lake, b *Bundle, opts BuildOptions, point string, release <-chan struct{}) <-chan error {
+func pausedBuild(t *testing.T, lake store.Lake, b *Bundle, opts BuildOptions, point string, release <-chan struct{}) <-chan error {
 	t.Helper()
 	reached := make(chan struct{})
 	var once sync.Once

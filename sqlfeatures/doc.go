@@ -71,7 +71,7 @@
 // dates, and freed memory is returned to the OS after each):
 //
 //  1. bronze.* is re-registered scoped to the partitions of D and its
-//     source.lookback_days earlier trading days (engine.RegisterBronze);
+//     source.lookback_days earlier trading days (duck.DB.RegisterBronze);
 //     the files are listed for the ledger before and after, and a change
 //     fails the date.
 //  2. On one connection the parameters are bound and the views created

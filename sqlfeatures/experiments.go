@@ -9,7 +9,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // Experiment is one registered run against a Silver version.
@@ -39,7 +39,7 @@ var (
 // serialized by a lock file and the file is replaced atomically, so
 // concurrent registrations, from goroutines or processes, never lose an
 // entry. A zero RegisteredAt is set to now.
-func Register(ctx context.Context, lake engine.Lake, e Experiment) error {
+func Register(ctx context.Context, lake store.Lake, e Experiment) error {
 	if err := checkExperiment(e); err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func sortExperiments(es []Experiment) {
 
 // Experiments lists registered experiments, of one version when version
 // is not "", sorted by version and experiment id.
-func Experiments(lake engine.Lake, version string) ([]Experiment, error) {
+func Experiments(lake store.Lake, version string) ([]Experiment, error) {
 	var reg registryFile
 	if _, err := readJSONFile(lake.ExperimentsFile(), &reg); err != nil {
 		return nil, fmt.Errorf("experiments: %w", err)

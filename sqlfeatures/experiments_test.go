@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // registryLake is a lake with version v1.0_bars built for one date.
-func registryLake(t *testing.T) engine.Lake {
+func registryLake(t *testing.T) store.Lake {
 	t.Helper()
 	lake := freshLake(t)
 	build(t, lake, loadBundle(t, barsManifest), BuildOptions{Dates: dates(t, "2025-12-15")})

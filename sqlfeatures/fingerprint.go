@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // fingerprintFormat names the layout of the fingerprinted document; bump
@@ -17,7 +17,7 @@ const fingerprintFormat = "spysql-silver/1"
 
 // writerSettings describe how Silver files are written; they are part of
 // the fingerprint so a change of writer is a new fingerprint.
-var writerSettings = fmt.Sprintf("parquet zstd level=3 row_group_size=%d order_by=key threads=1", engine.RowGroupRows)
+var writerSettings = fmt.Sprintf("parquet zstd level=3 row_group_size=%d order_by=key threads=1", store.RowGroupRows)
 
 // fingerprintDoc is what the fingerprint hashes, as canonical JSON (sorted
 // keys, no insignificant whitespace). Description and created_at are

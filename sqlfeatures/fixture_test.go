@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/spysql/spysql/engine"
 	"github.com/spysql/spysql/engine/calendar"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // fixtureDates are the trading week the tests build (Mon 2025-12-15 ..
@@ -21,10 +21,10 @@ var fixtureDates = []string{"2025-11-26", "2025-11-28", "2025-12-12", "2025-12-1
 
 // writeFixtureLake writes a small deterministic Bronze lake: for each
 // date, ES book events every ~8 s and SPY trades every ~4 s from 04:00 to
-// 20:00 New York time, through engine.WriteBronze like every real writer.
-func writeFixtureLake(t testing.TB, root string, dates []string) engine.Lake {
+// 20:00 New York time, through store.WriteBronze like every real writer.
+func writeFixtureLake(t testing.TB, root string, dates []string) store.Lake {
 	t.Helper()
-	lake, err := engine.OpenLake(root, true)
+	lake, err := store.OpenLake(root, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,15 +44,15 @@ func writeFixtureLake(t testing.TB, root string, dates []string) engine.Lake {
 		}
 		r := rand.New(rand.NewPCG(uint64(d.Days()), 7))
 		start, end := s.PMOpen.UnixNano(), s.PostClose.UnixNano()
-		var book []engine.MBP10
-		var spy []engine.StockTrade
+		var book []store.MBP10
+		var spy []store.StockTrade
 		es, px := 6800.0+float64(d.Day), 680.0+float64(d.Day)/10
 		var seq int64
 		for ts := start; ts < end; ts += int64(2e9 + r.Int64N(12e9)) {
 			es += math.Round(r.NormFloat64()*2) * 0.25
 			seq++
 			bid := es - 0.25*float64(1+r.IntN(2))
-			book = append(book, engine.MBP10{
+			book = append(book, store.MBP10{
 				TsEventNS: ts, TsRecvNS: ts + 1000, Source: "synthetic", Instrument: "ESH6",
 				Action: "A", Side: "B", Price: bid, Size: int64(1 + r.IntN(50)), Seq: seq,
 				BidPx00: bid, AskPx00: es + 0.25, BidSz00: int64(10 + r.IntN(90)), AskSz00: int64(10 + r.IntN(90)),
@@ -62,16 +62,16 @@ func writeFixtureLake(t testing.TB, root string, dates []string) engine.Lake {
 		for ts := start; ts < end; ts += int64(1e9 + r.Int64N(6e9)) {
 			px += r.NormFloat64() * 0.02
 			seq++
-			spy = append(spy, engine.StockTrade{
+			spy = append(spy, store.StockTrade{
 				TsEventNS: ts, TsRecvNS: ts + 2000, Source: "synthetic", Price: math.Round(px*100) / 100,
 				Size: int64(1 + r.IntN(500)), Exchange: int32(1 + r.IntN(12)), TradeID: fmt.Sprint(seq), Seq: seq,
 				Tape: 2, Symbol: "SPY",
 			})
 		}
-		if _, err := engine.WriteBronze(ctx, lake, book, "fixture-"+ds); err != nil {
+		if _, err := store.WriteBronze(ctx, lake, book, "fixture-"+ds); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := engine.WriteBronze(ctx, lake, spy, "fixture-"+ds); err != nil {
+		if _, err := store.WriteBronze(ctx, lake, spy, "fixture-"+ds); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -91,13 +91,13 @@ func sharedFixture(t testing.TB) string {
 }
 
 // freshLake copies the shared fixture's Bronze into a new lake.
-func freshLake(t testing.TB) engine.Lake {
+func freshLake(t testing.TB) store.Lake {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), "lake")
 	if err := copyTree(filepath.Join(sharedFixture(t), "bronze"), filepath.Join(dst, "bronze")); err != nil {
 		t.Fatal(err)
 	}
-	lake, err := engine.OpenLake(dst, false)
+	lake, err := store.OpenLake(dst, false)
 	if err != nil {
 		t.Fatal(err)
 	}

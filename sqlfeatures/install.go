@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/duck"
 )
 
 // Install binds the bundle's parameters on conn with SET VARIABLE and
@@ -20,9 +20,9 @@ func Install(ctx context.Context, conn *sql.Conn, b *Bundle) error {
 		}
 	}
 	for _, v := range b.Views {
-		stmt := "CREATE OR REPLACE TEMP VIEW " + engine.QuoteIdent(v.Name) + " AS\n" + v.Query
+		stmt := "CREATE OR REPLACE TEMP VIEW " + duck.QuoteIdent(v.Name) + " AS\n" + v.Query
 		if _, err := conn.ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("create view %s (%s): %s", v.Name, v.Path, engine.FirstLine(err))
+			return fmt.Errorf("create view %s (%s): %s", v.Name, v.Path, duck.FirstLine(err))
 		}
 	}
 	return nil
@@ -32,7 +32,7 @@ func Install(ctx context.Context, conn *sql.Conn, b *Bundle) error {
 // connection goes back clean.
 func Uninstall(ctx context.Context, conn *sql.Conn, b *Bundle) error {
 	for i := len(b.Views) - 1; i >= 0; i-- {
-		if _, err := conn.ExecContext(ctx, "DROP VIEW IF EXISTS temp."+engine.QuoteIdent(b.Views[i].Name)); err != nil {
+		if _, err := conn.ExecContext(ctx, "DROP VIEW IF EXISTS temp."+duck.QuoteIdent(b.Views[i].Name)); err != nil {
 			return fmt.Errorf("drop view %s: %w", b.Views[i].Name, err)
 		}
 	}

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // killChild starts a child build and SIGKILLs it when it prints "PAUSED
@@ -69,7 +69,7 @@ func killChild(t *testing.T, job childJob, delay time.Duration) bool {
 // checkVisible asserts what a reader can see of a version is whole: every
 // date directory holds its data file and a record whose hash matches, the
 // manifest decodes, and the silver view reads.
-func checkVisible(t *testing.T, lake engine.Lake, id string) {
+func checkVisible(t *testing.T, lake store.Lake, id string) {
 	t.Helper()
 	entries, err := os.ReadDir(lake.VersionDir(id))
 	if os.IsNotExist(err) {

@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 	"time"
 )
 
-// fileLock is an exclusive advisory lock (flock) on a file. The kernel
+// errLockBusy says another process or goroutine holds the lock.
+var errLockBusy = errors.New("lock is held")
+
+// fileLock is an exclusive advisory lock on a file (flock on Unix,
+// LockFileEx on Windows). The kernel
 // releases it when the process dies, so a killed build never leaves a
 // stale lock behind.
 type fileLock struct {
@@ -34,11 +37,11 @@ func acquireLock(ctx context.Context, path string, onWait func()) (*fileLock, er
 	}
 	waited := false
 	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		err := tryLock(f)
 		if err == nil {
 			return &fileLock{f: f}, nil
 		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
+		if !errors.Is(err, errLockBusy) {
 			f.Close()
 			return nil, fmt.Errorf("lock %s: %w", path, err)
 		}
@@ -60,7 +63,7 @@ func (l *fileLock) release() error {
 	if l == nil || l.f == nil {
 		return nil
 	}
-	err := syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
+	err := unlock(l.f)
 	if cerr := l.f.Close(); err == nil {
 		err = cerr
 	}
@@ -76,9 +79,9 @@ func locked(path string) bool {
 		return false
 	}
 	defer f.Close()
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := tryLock(f); err != nil {
 		return true
 	}
-	syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	unlock(f)
 	return false
 }

@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spysql/spysql/engine"
 	"github.com/spysql/spysql/engine/calendar"
+	"github.com/spysql/spysql/engine/duck"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // childEnv selects a child mode: the test binary re-executes itself to
@@ -56,7 +57,7 @@ func runChild(spec string) int {
 		return 1
 	}
 	ctx := context.Background()
-	lake, err := engine.OpenLake(job.Lake, false)
+	lake, err := store.OpenLake(job.Lake, false)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child:", err)
 		return 1
@@ -89,7 +90,7 @@ func runChild(spec string) int {
 			d, _ := calendar.ParseDate(s)
 			dates = append(dates, d)
 		}
-		opts := BuildOptions{Dates: dates, Force: job.Force, Engine: engine.Config{Threads: job.Threads}}
+		opts := BuildOptions{Dates: dates, Force: job.Force, Engine: duck.Config{Threads: job.Threads}}
 		if job.PauseAt != "" {
 			opts.pause = func(point string) {
 				if point == job.PauseAt {

@@ -11,9 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spysql/spysql/engine/store"
 	"gopkg.in/yaml.v3"
-
-	"github.com/spysql/spysql/engine"
 )
 
 // Manifest is one decoded manifest file (DESIGN.md section 6). It holds
@@ -52,7 +51,7 @@ type Source struct {
 	// Layer is the tier read; only "bronze" is supported.
 	Layer string
 	// Tables are the Bronze tables the SQL may read (source.schemas).
-	Tables []engine.Table
+	Tables []store.Table
 	// LookbackDays is how many earlier trading days of Bronze are visible
 	// when a date is built; 0 means only the date itself.
 	LookbackDays int
@@ -212,7 +211,7 @@ func (d *nodeDecoder) source(n *yaml.Node, key string, s *Source) {
 		}},
 		"schemas": {true, func(k string, v *yaml.Node) {
 			d.strList(v, k, func(item *yaml.Node, ik, name string) bool {
-				t, err := engine.ParseTable(name)
+				t, err := store.ParseTable(name)
 				if err != nil || strings.Contains(name, "_") {
 					d.fail(item, ik, "unknown Bronze schema %q (want futures/trades, futures/mbp10, stocks/trades or options/trades)", name)
 					return false

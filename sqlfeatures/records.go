@@ -10,7 +10,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // InputFile is one Bronze file a date read.
@@ -73,7 +73,7 @@ type TotalStats struct {
 }
 
 // readDateRecord reads date=D/_date.json of a version.
-func readDateRecord(lake engine.Lake, id, date string) (*DateRecord, error) {
+func readDateRecord(lake store.Lake, id, date string) (*DateRecord, error) {
 	data, err := os.ReadFile(lake.VersionDateMeta(id, date))
 	if err != nil {
 		return nil, err
@@ -110,7 +110,7 @@ func readJSONFile(path string, v any) (bool, error) {
 // its published date records. Totals are combined from the per-date
 // statistics, so a rollup reads no data and its cost and memory do not
 // grow with the number of dates.
-func rollup(lake engine.Lake, id string, b *Bundle) error {
+func rollup(lake store.Lake, id string, b *Bundle) error {
 	dates, err := lake.VersionDates(id)
 	if err != nil {
 		return err
@@ -210,7 +210,7 @@ func writeJSON(path string, v any) error {
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", path, err)
 	}
-	if err := engine.WriteFileAtomic(path, data); err != nil {
+	if err := store.WriteFileAtomic(path, data); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

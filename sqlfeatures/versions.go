@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // Version statuses reported by ListVersions.
@@ -41,7 +41,7 @@ type VersionDetail struct {
 
 // ListVersions summarizes every version directory of the lake, sorted by
 // id.
-func ListVersions(lake engine.Lake) ([]VersionInfo, error) {
+func ListVersions(lake store.Lake) ([]VersionInfo, error) {
 	ids, err := lake.VersionIDs()
 	if err != nil {
 		return nil, err
@@ -60,7 +60,7 @@ func ListVersions(lake engine.Lake) ([]VersionInfo, error) {
 
 // InspectVersion reads a version's manifest, rollups and date records and
 // checks that they agree. A missing version is ErrVersionNotFound.
-func InspectVersion(lake engine.Lake, id string) (*VersionDetail, error) {
+func InspectVersion(lake store.Lake, id string) (*VersionDetail, error) {
 	if !ValidVersionID(id) {
 		return nil, fmt.Errorf("%q is not a version id (want vMAJOR.MINOR_name)", id)
 	}
@@ -133,7 +133,7 @@ func InspectVersion(lake engine.Lake, id string) (*VersionDetail, error) {
 // ParentLookup is a DecodeOptions.ParentExists for a manifest at
 // manifestPath: a parent exists when it is built in the lake or when a
 // manifest <id>.yaml sits next to this one.
-func ParentLookup(lake engine.Lake, manifestPath string) func(id string) bool {
+func ParentLookup(lake store.Lake, manifestPath string) func(id string) bool {
 	return func(id string) bool {
 		if _, err := os.Stat(lake.VersionManifestFile(id)); err == nil {
 			return true

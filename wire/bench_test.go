@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/duck"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // Benchmarks against PostgreSQL 15 on the same machine and the same data.
@@ -56,7 +56,7 @@ func loadFixture(b *testing.B) *benchFixture {
 			return
 		}
 		benchDir = dir
-		lake, err := engine.OpenLake(filepath.Join(dir, "lake"), true)
+		lake, err := store.OpenLake(filepath.Join(dir, "lake"), true)
 		if err != nil {
 			fixtureErr = err
 			return
@@ -86,7 +86,7 @@ func loadFixture(b *testing.B) *benchFixture {
 		// The fixture's garbage is not the server's memory.
 		debug.FreeOSMemory()
 		// The server lives as long as the test binary, across benchmarks.
-		db, err := engine.Open(ctx, lake, engine.Config{Sandbox: true, Threads: benchSize("SPYSQL_BENCH_THREADS", 0)})
+		db, err := duck.Open(ctx, lake, duck.Config{Sandbox: true, Threads: benchSize("SPYSQL_BENCH_THREADS", 0)})
 		if err != nil {
 			fixtureErr = err
 			return
@@ -118,14 +118,14 @@ func loadFixture(b *testing.B) *benchFixture {
 
 // writeBronze writes n futures trades, one file per UTC hour, as the
 // Bronze writer lays them out.
-func writeBronze(tb testing.TB, lake engine.Lake, n int) {
+func writeBronze(tb testing.TB, lake store.Lake, n int) {
 	ctx := context.Background()
-	db, err := engine.Open(ctx, lake, engine.Config{})
+	db, err := duck.Open(ctx, lake, duck.Config{})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer db.Close()
-	dir := filepath.Join(lake.BronzeDir(engine.FuturesTrades), "symbol=ES")
+	dir := filepath.Join(lake.BronzeDir(store.FuturesTrades), "symbol=ES")
 	q := `COPY (SELECT 1735828200000000000 + i * 1000000 AS ts_event_ns, 1735828200000000000 + i * 1000000 + 5000 AS ts_recv_ns,
 		'synthetic' AS source, 'ESH5' AS instrument, 5000 + (i % 997) * 0.25 AS price, CAST(1 + i % 9 AS BIGINT) AS size,
 		CAST(0 AS TINYINT) AS aggressor, 'CME' AS exchange, i AS seq,

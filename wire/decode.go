@@ -7,20 +7,20 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/session"
 )
 
 // decodeArgs turns Bind's parameter values into engine arguments: text
 // values are handed to DuckDB, which casts them to the parameter's type
 // (bytea text is decoded here); binary values are decoded by the
 // parameter's type OID.
-func decodeArgs(p *prepared, formats []int16, vals [][]byte) ([]engine.Arg, error) {
+func decodeArgs(p *prepared, formats []int16, vals [][]byte) ([]session.Arg, error) {
 	n := len(p.paramTypes)
-	args := make([]engine.Arg, n)
+	args := make([]session.Arg, n)
 	for i := range n {
 		v := vals[i]
 		if v == nil {
-			args[i] = engine.Arg{Kind: engine.ArgNull}
+			args[i] = session.Arg{Kind: session.ArgNull}
 			continue
 		}
 		oid := p.paramOIDs[i]
@@ -41,23 +41,23 @@ func decodeArgs(p *prepared, formats []int16, vals [][]byte) ([]engine.Arg, erro
 	return args, nil
 }
 
-func decodeText(oid uint32, v []byte) (engine.Arg, error) {
+func decodeText(oid uint32, v []byte) (session.Arg, error) {
 	if oid == oidBytea {
 		b, err := decodeByteaText(string(v))
 		if err != nil {
-			return engine.Arg{}, err
+			return session.Arg{}, err
 		}
-		return engine.Arg{Kind: engine.ArgBlob, B: b}, nil
+		return session.Arg{Kind: session.ArgBlob, B: b}, nil
 	}
 	s := string(v)
 	if arrayElem(oid) && strings.HasPrefix(s, "{") {
 		// DuckDB reads lists as [a, b]; PostgreSQL writes {a,b}.
 		if len(s) < 2 || !strings.HasSuffix(s, "}") {
-			return engine.Arg{}, errorf(CodeInvalidTextRepresentation, "malformed array literal: %q", s)
+			return session.Arg{}, errorf(CodeInvalidTextRepresentation, "malformed array literal: %q", s)
 		}
 		s = "[" + s[1:len(s)-1] + "]"
 	}
-	return engine.Arg{Kind: engine.ArgText, S: s}, nil
+	return session.Arg{Kind: session.ArgText, S: s}, nil
 }
 
 func arrayElem(oid uint32) bool {
@@ -106,90 +106,90 @@ func needLen(v []byte, n int, typ string) error {
 }
 
 // decodeBinary reads the binary send format of oid.
-func decodeBinary(oid uint32, v []byte) (engine.Arg, error) {
+func decodeBinary(oid uint32, v []byte) (session.Arg, error) {
 	switch oid {
 	case oidBool:
 		if err := needLen(v, 1, "boolean"); err != nil {
-			return engine.Arg{}, err
+			return session.Arg{}, err
 		}
-		return engine.Arg{Kind: engine.ArgBool, I: int64(v[0])}, nil
+		return session.Arg{Kind: session.ArgBool, I: int64(v[0])}, nil
 	case oidInt2:
 		if err := needLen(v, 2, "smallint"); err != nil {
-			return engine.Arg{}, err
+			return session.Arg{}, err
 		}
-		return engine.Arg{Kind: engine.ArgInt64, I: int64(int16(be.Uint16(v)))}, nil
+		return session.Arg{Kind: session.ArgInt64, I: int64(int16(be.Uint16(v)))}, nil
 	case oidInt4, oidOID:
 		if err := needLen(v, 4, "integer"); err != nil {
-			return engine.Arg{}, err
+			return session.Arg{}, err
 		}
-		return engine.Arg{Kind: engine.ArgInt64, I: int64(int32(be.Uint32(v)))}, nil
+		return session.Arg{Kind: session.ArgInt64, I: int64(int32(be.Uint32(v)))}, nil
 	case oidInt8:
 		if err := needLen(v, 8, "bigint"); err != nil {
-			return engine.Arg{}, err
+			return session.Arg{}, err
 		}
-		return engine.Arg{Kind: engine.ArgInt64, I: int64(be.Uint64(v))}, nil
+		return session.Arg{Kind: session.ArgInt64, I: int64(be.Uint64(v))}, nil
 	case oidFloat4:
 		if err := needLen(v, 4, "real"); err != nil {
-			return engine.Arg{}, err
+			return session.Arg{}, err
 		}
-		return engine.Arg{Kind: engine.ArgFloat64, F: float64(math.Float32frombits(be.Uint32(v)))}, nil
+		return session.Arg{Kind: session.ArgFloat64, F: float64(math.Float32frombits(be.Uint32(v)))}, nil
 	case oidFloat8:
 		if err := needLen(v, 8, "double precision"); err != nil {
-			return engine.Arg{}, err
+			return session.Arg{}, err
 		}
-		return engine.Arg{Kind: engine.ArgFloat64, F: math.Float64frombits(be.Uint64(v))}, nil
+		return session.Arg{Kind: session.ArgFloat64, F: math.Float64frombits(be.Uint64(v))}, nil
 	case oidText, oidVarchar, oidBPChar, oidName, oidUnknown, oidJSON:
-		return engine.Arg{Kind: engine.ArgText, S: string(v)}, nil
+		return session.Arg{Kind: session.ArgText, S: string(v)}, nil
 	case oidJSONB:
 		if len(v) < 1 || v[0] != 1 {
-			return engine.Arg{}, errorf(CodeInvalidBinaryRepresentation, "unsupported jsonb version")
+			return session.Arg{}, errorf(CodeInvalidBinaryRepresentation, "unsupported jsonb version")
 		}
-		return engine.Arg{Kind: engine.ArgText, S: string(v[1:])}, nil
+		return session.Arg{Kind: session.ArgText, S: string(v[1:])}, nil
 	case oidBytea:
-		return engine.Arg{Kind: engine.ArgBlob, B: append([]byte(nil), v...)}, nil
+		return session.Arg{Kind: session.ArgBlob, B: append([]byte(nil), v...)}, nil
 	case oidDate:
 		if err := needLen(v, 4, "date"); err != nil {
-			return engine.Arg{}, err
+			return session.Arg{}, err
 		}
-		return engine.Arg{Kind: engine.ArgDate, I: int64(duckDate(int32(be.Uint32(v))))}, nil
+		return session.Arg{Kind: session.ArgDate, I: int64(duckDate(int32(be.Uint32(v))))}, nil
 	case oidTime:
 		if err := needLen(v, 8, "time"); err != nil {
-			return engine.Arg{}, err
+			return session.Arg{}, err
 		}
-		return engine.Arg{Kind: engine.ArgTime, I: int64(be.Uint64(v))}, nil
+		return session.Arg{Kind: session.ArgTime, I: int64(be.Uint64(v))}, nil
 	case oidTimestamp, oidTimestampTZ:
 		if err := needLen(v, 8, "timestamp"); err != nil {
-			return engine.Arg{}, err
+			return session.Arg{}, err
 		}
 		us := duckTimestamp(int64(be.Uint64(v)))
-		kind := engine.ArgTimestamp
+		kind := session.ArgTimestamp
 		if oid == oidTimestampTZ {
-			kind = engine.ArgTimestampTZ
+			kind = session.ArgTimestampTZ
 		}
-		return engine.Arg{Kind: kind, I: us}, nil
+		return session.Arg{Kind: kind, I: us}, nil
 	case oidInterval:
 		if err := needLen(v, 16, "interval"); err != nil {
-			return engine.Arg{}, err
+			return session.Arg{}, err
 		}
-		return engine.Arg{Kind: engine.ArgInterval, I: int64(be.Uint64(v)), Days: int32(be.Uint32(v[8:])), Months: int32(be.Uint32(v[12:]))}, nil
+		return session.Arg{Kind: session.ArgInterval, I: int64(be.Uint64(v)), Days: int32(be.Uint32(v[8:])), Months: int32(be.Uint32(v[12:]))}, nil
 	case oidUUID:
 		if err := needLen(v, 16, "uuid"); err != nil {
-			return engine.Arg{}, err
+			return session.Arg{}, err
 		}
 		var b [16]byte
 		copy(b[:], v)
-		return engine.Arg{Kind: engine.ArgText, S: string(appendUUIDText(nil, b))}, nil
+		return session.Arg{Kind: session.ArgText, S: string(appendUUIDText(nil, b))}, nil
 	case oidNumeric:
 		s, err := numericBinaryText(v)
 		if err != nil {
-			return engine.Arg{}, err
+			return session.Arg{}, err
 		}
-		return engine.Arg{Kind: engine.ArgText, S: s}, nil
+		return session.Arg{Kind: session.ArgText, S: s}, nil
 	}
 	if elem := elemOf(oid); elem != 0 {
 		return decodeArrayBinary(elem, v)
 	}
-	return engine.Arg{}, errorf(CodeFeatureNotSupported, "binary format for type oid %d is not supported; use text", oid)
+	return session.Arg{}, errorf(CodeFeatureNotSupported, "binary format for type oid %d is not supported; use text", oid)
 }
 
 func elemOf(arrayOID uint32) uint32 {
@@ -208,17 +208,17 @@ var arrayElemEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
 // decodeArrayBinary reads array_send's format (one dimension) and hands
 // DuckDB a list literal, which it casts to the parameter's list type.
-func decodeArrayBinary(elem uint32, v []byte) (engine.Arg, error) {
+func decodeArrayBinary(elem uint32, v []byte) (session.Arg, error) {
 	bad := errorf(CodeInvalidBinaryRepresentation, "invalid binary array")
 	if len(v) < 12 {
-		return engine.Arg{}, bad
+		return session.Arg{}, bad
 	}
 	ndim := int(be.Uint32(v))
 	if ndim == 0 {
-		return engine.Arg{Kind: engine.ArgText, S: "[]"}, nil
+		return session.Arg{Kind: session.ArgText, S: "[]"}, nil
 	}
 	if ndim != 1 || len(v) < 20 {
-		return engine.Arg{}, errorf(CodeFeatureNotSupported, "only one-dimensional array parameters are supported")
+		return session.Arg{}, errorf(CodeFeatureNotSupported, "only one-dimensional array parameters are supported")
 	}
 	n := int(be.Uint32(v[12:]))
 	p := v[20:]
@@ -229,7 +229,7 @@ func decodeArrayBinary(elem uint32, v []byte) (engine.Arg, error) {
 			b.WriteString(", ")
 		}
 		if len(p) < 4 {
-			return engine.Arg{}, bad
+			return session.Arg{}, bad
 		}
 		l := int(int32(be.Uint32(p)))
 		p = p[4:]
@@ -238,30 +238,30 @@ func decodeArrayBinary(elem uint32, v []byte) (engine.Arg, error) {
 			continue
 		}
 		if l > len(p) {
-			return engine.Arg{}, bad
+			return session.Arg{}, bad
 		}
 		a, err := decodeBinary(elem, p[:l])
 		if err != nil {
-			return engine.Arg{}, err
+			return session.Arg{}, err
 		}
 		p = p[l:]
 		switch a.Kind {
-		case engine.ArgText:
+		case session.ArgText:
 			b.WriteByte('"')
 			b.WriteString(arrayElemEscaper.Replace(a.S))
 			b.WriteByte('"')
-		case engine.ArgInt64:
+		case session.ArgInt64:
 			b.WriteString(strconv.FormatInt(a.I, 10))
-		case engine.ArgFloat64:
+		case session.ArgFloat64:
 			b.WriteString(strconv.FormatFloat(a.F, 'g', -1, 64))
-		case engine.ArgBool:
+		case session.ArgBool:
 			b.WriteString(strconv.FormatBool(a.I != 0))
 		default:
-			return engine.Arg{}, errorf(CodeFeatureNotSupported, "binary array parameters of type oid %d are not supported; use text", elem)
+			return session.Arg{}, errorf(CodeFeatureNotSupported, "binary array parameters of type oid %d are not supported; use text", elem)
 		}
 	}
 	b.WriteByte(']')
-	return engine.Arg{Kind: engine.ArgText, S: b.String()}, nil
+	return session.Arg{Kind: session.ArgText, S: b.String()}, nil
 }
 
 // numericBinaryText converts numeric_send's format to a decimal string.

@@ -121,7 +121,7 @@
 //
 // # The lake stays current
 //
-// Before a statement is prepared or executed, engine.LakeWatcher checks
+// Before a statement is prepared or executed, watch.Watcher checks
 // whether the directories that publishing renames into changed and
 // re-registers the views if so, so a Silver version built or a Gold
 // dataset promoted while serving is visible to the next statement of

@@ -6,96 +6,96 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/session"
 )
 
 var be = binary.BigEndian
 
 // binaryEncoder is the PostgreSQL binary send function for t.
-func binaryEncoder(t engine.SQLType) (encodeFunc, error) {
+func binaryEncoder(t session.SQLType) (encodeFunc, error) {
 	switch t.Kind {
-	case engine.KindBoolean:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
+	case session.KindBoolean:
+		return func(dst []byte, v *session.Vector, i int) []byte {
 			if v.Bool(i) {
 				return append(dst, 1)
 			}
 			return append(dst, 0)
 		}, nil
-	case engine.KindTinyInt:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
-			return be.AppendUint16(dst, uint16(int16(engine.Values[int8](v)[i])))
+	case session.KindTinyInt:
+		return func(dst []byte, v *session.Vector, i int) []byte {
+			return be.AppendUint16(dst, uint16(int16(session.Values[int8](v)[i])))
 		}, nil
-	case engine.KindUTinyInt:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
-			return be.AppendUint16(dst, uint16(engine.Values[uint8](v)[i]))
+	case session.KindUTinyInt:
+		return func(dst []byte, v *session.Vector, i int) []byte {
+			return be.AppendUint16(dst, uint16(session.Values[uint8](v)[i]))
 		}, nil
-	case engine.KindSmallInt:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
-			return be.AppendUint16(dst, uint16(engine.Values[int16](v)[i]))
+	case session.KindSmallInt:
+		return func(dst []byte, v *session.Vector, i int) []byte {
+			return be.AppendUint16(dst, uint16(session.Values[int16](v)[i]))
 		}, nil
-	case engine.KindUSmallInt:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
-			return be.AppendUint32(dst, uint32(engine.Values[uint16](v)[i]))
+	case session.KindUSmallInt:
+		return func(dst []byte, v *session.Vector, i int) []byte {
+			return be.AppendUint32(dst, uint32(session.Values[uint16](v)[i]))
 		}, nil
-	case engine.KindInteger:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
-			return be.AppendUint32(dst, uint32(engine.Values[int32](v)[i]))
+	case session.KindInteger:
+		return func(dst []byte, v *session.Vector, i int) []byte {
+			return be.AppendUint32(dst, uint32(session.Values[int32](v)[i]))
 		}, nil
-	case engine.KindUInteger:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
-			return be.AppendUint64(dst, uint64(engine.Values[uint32](v)[i]))
+	case session.KindUInteger:
+		return func(dst []byte, v *session.Vector, i int) []byte {
+			return be.AppendUint64(dst, uint64(session.Values[uint32](v)[i]))
 		}, nil
-	case engine.KindBigInt:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
-			return be.AppendUint64(dst, uint64(engine.Values[int64](v)[i]))
+	case session.KindBigInt:
+		return func(dst []byte, v *session.Vector, i int) []byte {
+			return be.AppendUint64(dst, uint64(session.Values[int64](v)[i]))
 		}, nil
-	case engine.KindUBigInt, engine.KindHugeInt, engine.KindUHugeInt, engine.KindDecimal:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
+	case session.KindUBigInt, session.KindHugeInt, session.KindUHugeInt, session.KindDecimal:
+		return func(dst []byte, v *session.Vector, i int) []byte {
 			return appendDecimalBinary(dst, decimalOf(v, i))
 		}, nil
-	case engine.KindFloat:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
-			return be.AppendUint32(dst, math.Float32bits(engine.Values[float32](v)[i]))
+	case session.KindFloat:
+		return func(dst []byte, v *session.Vector, i int) []byte {
+			return be.AppendUint32(dst, math.Float32bits(session.Values[float32](v)[i]))
 		}, nil
-	case engine.KindDouble:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
-			return be.AppendUint64(dst, math.Float64bits(engine.Values[float64](v)[i]))
+	case session.KindDouble:
+		return func(dst []byte, v *session.Vector, i int) []byte {
+			return be.AppendUint64(dst, math.Float64bits(session.Values[float64](v)[i]))
 		}, nil
-	case engine.KindVarchar, engine.KindBlob, engine.KindUnknown:
-		return func(dst []byte, v *engine.Vector, i int) []byte { return append(dst, v.Bytes(i)...) }, nil
-	case engine.KindDate:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
-			return be.AppendUint32(dst, uint32(pgDate(engine.Values[int32](v)[i])))
+	case session.KindVarchar, session.KindBlob, session.KindUnknown:
+		return func(dst []byte, v *session.Vector, i int) []byte { return append(dst, v.Bytes(i)...) }, nil
+	case session.KindDate:
+		return func(dst []byte, v *session.Vector, i int) []byte {
+			return be.AppendUint32(dst, uint32(pgDate(session.Values[int32](v)[i])))
 		}, nil
-	case engine.KindTime:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
-			return be.AppendUint64(dst, uint64(engine.Values[int64](v)[i]))
+	case session.KindTime:
+		return func(dst []byte, v *session.Vector, i int) []byte {
+			return be.AppendUint64(dst, uint64(session.Values[int64](v)[i]))
 		}, nil
-	case engine.KindTimestamp, engine.KindTimestampS, engine.KindTimestampMS, engine.KindTimestampNS, engine.KindTimestampTZ:
+	case session.KindTimestamp, session.KindTimestampS, session.KindTimestampMS, session.KindTimestampNS, session.KindTimestampTZ:
 		scale := tsScale(t.Kind)
-		return func(dst []byte, v *engine.Vector, i int) []byte {
-			return be.AppendUint64(dst, uint64(pgTimestamp(scale(engine.Values[int64](v)[i]))))
+		return func(dst []byte, v *session.Vector, i int) []byte {
+			return be.AppendUint64(dst, uint64(pgTimestamp(scale(session.Values[int64](v)[i]))))
 		}, nil
-	case engine.KindInterval:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
+	case session.KindInterval:
+		return func(dst []byte, v *session.Vector, i int) []byte {
 			m, d, us := v.Interval(i)
 			dst = be.AppendUint64(dst, uint64(us))
 			dst = be.AppendUint32(dst, uint32(d))
 			return be.AppendUint32(dst, uint32(m))
 		}, nil
-	case engine.KindUUID:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
+	case session.KindUUID:
+		return func(dst []byte, v *session.Vector, i int) []byte {
 			b := uuidBytes(v, i)
 			return append(dst, b[:]...)
 		}, nil
-	case engine.KindList, engine.KindArray:
+	case session.KindList, session.KindArray:
 		return arrayBinaryEncoder(t)
 	}
 	return nil, fmt.Errorf("no binary encoder for %s", t)
 }
 
 // arrayBinaryEncoder is array_send for a one-dimensional array.
-func arrayBinaryEncoder(t engine.SQLType) (encodeFunc, error) {
+func arrayBinaryEncoder(t session.SQLType) (encodeFunc, error) {
 	et, ok := typeFor(*t.Elem)
 	if !ok {
 		return nil, fmt.Errorf("no binary encoder for %s", t)
@@ -104,7 +104,7 @@ func arrayBinaryEncoder(t engine.SQLType) (encodeFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	return func(dst []byte, v *engine.Vector, i int) []byte {
+	return func(dst []byte, v *session.Vector, i int) []byte {
 		off, n := v.ListEntry(i)
 		child := v.Elem()
 		if n == 0 {
@@ -132,7 +132,7 @@ func arrayBinaryEncoder(t engine.SQLType) (encodeFunc, error) {
 }
 
 // appendValue appends a length-prefixed value (-1 for NULL).
-func appendValue(dst []byte, v *engine.Vector, i int, enc encodeFunc) []byte {
+func appendValue(dst []byte, v *session.Vector, i int, enc encodeFunc) []byte {
 	if !v.Valid(i) {
 		return be.AppendUint32(dst, math.MaxUint32)
 	}
@@ -144,13 +144,13 @@ func appendValue(dst []byte, v *engine.Vector, i int, enc encodeFunc) []byte {
 }
 
 // arrayTextEncoder is array_out for a one-dimensional array.
-func arrayTextEncoder(elemType engine.SQLType, es encodeSettings) (encodeFunc, error) {
+func arrayTextEncoder(elemType session.SQLType, es encodeSettings) (encodeFunc, error) {
 	elem, err := textEncoder(elemType, es)
 	if err != nil {
 		return nil, err
 	}
 	var scratch []byte
-	return func(dst []byte, v *engine.Vector, i int) []byte {
+	return func(dst []byte, v *session.Vector, i int) []byte {
 		off, n := v.ListEntry(i)
 		child := v.Elem()
 		dst = append(dst, '{')

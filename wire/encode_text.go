@@ -7,13 +7,13 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/session"
 )
 
 // encodeFunc appends the wire form of entry i of v (known not NULL) to
 // dst, without the length prefix. Encoders read vectors in place: no
 // per-value interface or allocation on the common types.
-type encodeFunc func(dst []byte, v *engine.Vector, i int) []byte
+type encodeFunc func(dst []byte, v *session.Vector, i int) []byte
 
 // encodeSettings are the session settings that change text output.
 type encodeSettings struct {
@@ -21,93 +21,93 @@ type encodeSettings struct {
 }
 
 // textEncoder is the PostgreSQL text output function for t.
-func textEncoder(t engine.SQLType, es encodeSettings) (encodeFunc, error) {
+func textEncoder(t session.SQLType, es encodeSettings) (encodeFunc, error) {
 	switch t.Kind {
-	case engine.KindBoolean:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
+	case session.KindBoolean:
+		return func(dst []byte, v *session.Vector, i int) []byte {
 			if v.Bool(i) {
 				return append(dst, 't')
 			}
 			return append(dst, 'f')
 		}, nil
-	case engine.KindTinyInt:
+	case session.KindTinyInt:
 		return intText[int8], nil
-	case engine.KindSmallInt:
+	case session.KindSmallInt:
 		return intText[int16], nil
-	case engine.KindInteger:
+	case session.KindInteger:
 		return intText[int32], nil
-	case engine.KindBigInt:
+	case session.KindBigInt:
 		return intText[int64], nil
-	case engine.KindUTinyInt:
+	case session.KindUTinyInt:
 		return uintText[uint8], nil
-	case engine.KindUSmallInt:
+	case session.KindUSmallInt:
 		return uintText[uint16], nil
-	case engine.KindUInteger:
+	case session.KindUInteger:
 		return uintText[uint32], nil
-	case engine.KindUBigInt:
+	case session.KindUBigInt:
 		return uintText[uint64], nil
-	case engine.KindHugeInt, engine.KindUHugeInt, engine.KindDecimal:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
+	case session.KindHugeInt, session.KindUHugeInt, session.KindDecimal:
+		return func(dst []byte, v *session.Vector, i int) []byte {
 			return appendDecimalText(dst, decimalOf(v, i))
 		}, nil
-	case engine.KindFloat:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
-			return appendFloatText(dst, float64(engine.Values[float32](v)[i]), 32)
+	case session.KindFloat:
+		return func(dst []byte, v *session.Vector, i int) []byte {
+			return appendFloatText(dst, float64(session.Values[float32](v)[i]), 32)
 		}, nil
-	case engine.KindDouble:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
-			return appendFloatText(dst, engine.Values[float64](v)[i], 64)
+	case session.KindDouble:
+		return func(dst []byte, v *session.Vector, i int) []byte {
+			return appendFloatText(dst, session.Values[float64](v)[i], 64)
 		}, nil
-	case engine.KindVarchar, engine.KindUnknown:
-		return func(dst []byte, v *engine.Vector, i int) []byte { return append(dst, v.Bytes(i)...) }, nil
-	case engine.KindBlob:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
+	case session.KindVarchar, session.KindUnknown:
+		return func(dst []byte, v *session.Vector, i int) []byte { return append(dst, v.Bytes(i)...) }, nil
+	case session.KindBlob:
+		return func(dst []byte, v *session.Vector, i int) []byte {
 			b := v.Bytes(i)
 			dst = append(dst, '\\', 'x')
 			return hex.AppendEncode(dst, b)
 		}, nil
-	case engine.KindDate:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
-			return appendDateText(dst, engine.Values[int32](v)[i])
+	case session.KindDate:
+		return func(dst []byte, v *session.Vector, i int) []byte {
+			return appendDateText(dst, session.Values[int32](v)[i])
 		}, nil
-	case engine.KindTime:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
-			return appendClockText(dst, engine.Values[int64](v)[i])
+	case session.KindTime:
+		return func(dst []byte, v *session.Vector, i int) []byte {
+			return appendClockText(dst, session.Values[int64](v)[i])
 		}, nil
-	case engine.KindTimestamp, engine.KindTimestampS, engine.KindTimestampMS, engine.KindTimestampNS:
+	case session.KindTimestamp, session.KindTimestampS, session.KindTimestampMS, session.KindTimestampNS:
 		scale := tsScale(t.Kind)
-		return func(dst []byte, v *engine.Vector, i int) []byte {
-			return appendTimestampText(dst, scale(engine.Values[int64](v)[i]), nil)
+		return func(dst []byte, v *session.Vector, i int) []byte {
+			return appendTimestampText(dst, scale(session.Values[int64](v)[i]), nil)
 		}, nil
-	case engine.KindTimestampTZ:
+	case session.KindTimestampTZ:
 		loc := es.loc
 		if loc == nil {
 			loc = time.UTC
 		}
-		return func(dst []byte, v *engine.Vector, i int) []byte {
-			return appendTimestampText(dst, engine.Values[int64](v)[i], loc)
+		return func(dst []byte, v *session.Vector, i int) []byte {
+			return appendTimestampText(dst, session.Values[int64](v)[i], loc)
 		}, nil
-	case engine.KindInterval:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
+	case session.KindInterval:
+		return func(dst []byte, v *session.Vector, i int) []byte {
 			m, d, us := v.Interval(i)
 			return appendIntervalText(dst, m, d, us)
 		}, nil
-	case engine.KindUUID:
-		return func(dst []byte, v *engine.Vector, i int) []byte {
+	case session.KindUUID:
+		return func(dst []byte, v *session.Vector, i int) []byte {
 			return appendUUIDText(dst, uuidBytes(v, i))
 		}, nil
-	case engine.KindList, engine.KindArray:
+	case session.KindList, session.KindArray:
 		return arrayTextEncoder(*t.Elem, es)
 	}
 	return nil, fmt.Errorf("no text encoder for %s", t)
 }
 
-func intText[T int8 | int16 | int32 | int64](dst []byte, v *engine.Vector, i int) []byte {
-	return strconv.AppendInt(dst, int64(engine.Values[T](v)[i]), 10)
+func intText[T int8 | int16 | int32 | int64](dst []byte, v *session.Vector, i int) []byte {
+	return strconv.AppendInt(dst, int64(session.Values[T](v)[i]), 10)
 }
 
-func uintText[T uint8 | uint16 | uint32 | uint64](dst []byte, v *engine.Vector, i int) []byte {
-	return strconv.AppendUint(dst, uint64(engine.Values[T](v)[i]), 10)
+func uintText[T uint8 | uint16 | uint32 | uint64](dst []byte, v *session.Vector, i int) []byte {
+	return strconv.AppendUint(dst, uint64(session.Values[T](v)[i]), 10)
 }
 
 // appendFloatText formats like PostgreSQL 12+ with extra_float_digits 1:
@@ -181,7 +181,7 @@ func appendFloatText(dst []byte, f float64, bits int) []byte {
 	return append(dst, rest[exp:]...)
 }
 
-func uuidBytes(v *engine.Vector, i int) [16]byte {
+func uuidBytes(v *session.Vector, i int) [16]byte {
 	lo, hi := v.Int128(i)
 	hi ^= 1 << 63 // DuckDB flips the top bit so UUIDs sort as signed
 	var b [16]byte
@@ -206,13 +206,13 @@ func appendUUIDText(dst []byte, b [16]byte) []byte {
 
 // tsScale converts a TIMESTAMP_S/MS/NS value to microseconds (keeping
 // infinities).
-func tsScale(k engine.SQLKind) func(int64) int64 {
+func tsScale(k session.SQLKind) func(int64) int64 {
 	switch k {
-	case engine.KindTimestampS:
+	case session.KindTimestampS:
 		return func(x int64) int64 { return clampScale(x, 1_000_000) }
-	case engine.KindTimestampMS:
+	case session.KindTimestampMS:
 		return func(x int64) int64 { return clampScale(x, 1_000) }
-	case engine.KindTimestampNS:
+	case session.KindTimestampNS:
 		return func(x int64) int64 {
 			if x == math.MaxInt64 || x == -math.MaxInt64 {
 				return x

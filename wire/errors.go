@@ -6,8 +6,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgproto3"
-
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/session"
 )
 
 // pgError is an error the server reports to a client with a SQLSTATE.
@@ -32,21 +31,21 @@ var (
 	errShutdown         = errors.New("terminating connection due to administrator command")
 )
 
-var engineCodes = map[engine.ErrorKind]Code{
-	engine.ErrParser:         CodeSyntaxError,
-	engine.ErrCatalog:        CodeUndefinedTable,
-	engine.ErrBinder:         CodeUndefinedColumn,
-	engine.ErrConversion:     CodeInvalidTextRepresentation,
-	engine.ErrOutOfRange:     CodeNumericValueOutOfRange,
-	engine.ErrDivideByZero:   CodeDivisionByZero,
-	engine.ErrInvalidInput:   CodeInvalidParameterValue,
-	engine.ErrNotImplemented: CodeFeatureNotSupported,
-	engine.ErrPermission:     CodeInsufficientPrivilege,
-	engine.ErrIO:             CodeIOError,
-	engine.ErrInterrupt:      CodeQueryCanceled,
-	engine.ErrOutOfMemory:    CodeOutOfMemory,
-	engine.ErrInternal:       CodeInternalError,
-	engine.ErrTransaction:    CodeInternalError,
+var engineCodes = map[session.ErrorKind]Code{
+	session.ErrParser:         CodeSyntaxError,
+	session.ErrCatalog:        CodeUndefinedTable,
+	session.ErrBinder:         CodeUndefinedColumn,
+	session.ErrConversion:     CodeInvalidTextRepresentation,
+	session.ErrOutOfRange:     CodeNumericValueOutOfRange,
+	session.ErrDivideByZero:   CodeDivisionByZero,
+	session.ErrInvalidInput:   CodeInvalidParameterValue,
+	session.ErrNotImplemented: CodeFeatureNotSupported,
+	session.ErrPermission:     CodeInsufficientPrivilege,
+	session.ErrIO:             CodeIOError,
+	session.ErrInterrupt:      CodeQueryCanceled,
+	session.ErrOutOfMemory:    CodeOutOfMemory,
+	session.ErrInternal:       CodeInternalError,
+	session.ErrTransaction:    CodeInternalError,
 }
 
 // toPGError maps any error to what the client sees: the one place where
@@ -56,9 +55,9 @@ func toPGError(err error) *pgError {
 	if errors.As(err, &pe) {
 		return pe
 	}
-	var ee *engine.Error
+	var ee *session.Error
 	if errors.As(err, &ee) {
-		if ee.Kind == engine.ErrInterrupt {
+		if ee.Kind == session.ErrInterrupt {
 			msg := errUserCancel.Error()
 			switch {
 			case errors.Is(ee.Cause, errStatementTimeout):
@@ -78,12 +77,12 @@ func toPGError(err error) *pgError {
 		if strings.Contains(msg, "disabled by configuration") || strings.Contains(msg, "configuration has been locked") {
 			code = CodeInsufficientPrivilege
 		}
-		if ee.Kind == engine.ErrCatalog && strings.Contains(msg, "Function") {
+		if ee.Kind == session.ErrCatalog && strings.Contains(msg, "Function") {
 			code = CodeUndefinedFunction
 		}
 		return &pgError{Code: code, Message: strings.TrimSpace(msg), Detail: strings.TrimSpace(detail)}
 	}
-	if errors.Is(err, engine.ErrRowsSuperseded) {
+	if errors.Is(err, session.ErrRowsSuperseded) {
 		return &pgError{Code: CodeObjectNotInPrerequisiteState, Message: "portal cannot be resumed: another statement ran on this connection since it was suspended"}
 	}
 	return &pgError{Code: CodeInternalError, Message: err.Error()}

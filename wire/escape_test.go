@@ -11,13 +11,13 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/session"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // goldLake is a lake with one Gold dataset (rows x 10 columns), written
 // as a promotion writes it (see writeGold).
-func goldLake(t testing.TB, name string, rows int) engine.Lake {
+func goldLake(t testing.TB, name string, rows int) store.Lake {
 	t.Helper()
 	lake := newLake(t)
 	writeGold(t, lake, name, rows)
@@ -191,7 +191,7 @@ func TestEscapes(t *testing.T) {
 func TestDuckDBStatementTypeChecked(t *testing.T) {
 	ts := startServer(t, newLake(t), Config{})
 	ctx := context.Background()
-	sess, err := ts.db.NewSession(ctx)
+	sess, err := session.New(ctx, ts.db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +200,7 @@ func TestDuckDBStatementTypeChecked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := sessionPool{sess: []*engine.Session{sess}, used: []uint64{0}, paths: []string{defaultPath}}
+	pool := sessionPool{sess: []*session.Session{sess}, used: []uint64{0}, paths: []string{defaultPath}}
 	c := &conn{srv: ts.srv, pool: pool, settings: st, log: ts.srv.log}
 	for _, q := range []string{"CREATE TABLE t (i INTEGER)", "ATTACH ':memory:' AS m", "SET VARIABLE x = 1"} {
 		p := &prepared{st: statement{sql: q, kind: stmtQuery, tag: "SELECT"}}

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
-
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/point"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // goldRow is one row of the test Gold dataset: ten columns of the types
@@ -38,7 +38,7 @@ func benchGoldRow(i int64) goldRow {
 
 // writeGold publishes gold/training/<name>.parquet as a promotion writes
 // it (sorted by key, ZSTD, renamed into place), then its point index.
-func writeGold(t testing.TB, lake engine.Lake, name string, rows int) {
+func writeGold(t testing.TB, lake store.Lake, name string, rows int) {
 	t.Helper()
 	dir := lake.GoldTrainingDir()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -49,7 +49,7 @@ func writeGold(t testing.TB, lake engine.Lake, name string, rows int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := parquet.NewGenericWriter[goldRow](f, engine.ParquetOptions()...)
+	w := parquet.NewGenericWriter[goldRow](f, store.ParquetOptions()...)
 	buf := make([]goldRow, 0, 4096)
 	for i := range int64(rows) {
 		buf = append(buf, benchGoldRow(i))
@@ -69,7 +69,7 @@ func writeGold(t testing.TB, lake engine.Lake, name string, rows int) {
 	if err := os.Rename(tmp, filepath.Join(dir, name+".parquet")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := engine.WritePointIndex(context.Background(), lake, name, ""); err != nil {
+	if _, err := point.WritePointIndex(context.Background(), lake, name, ""); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -11,7 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/duck"
+	"github.com/spysql/spysql/engine/store"
 	"github.com/spysql/spysql/wire/internal/pgtest"
 )
 
@@ -66,15 +67,15 @@ func hasBench() bool {
 // testServer is a spysql wire server on 127.0.0.1, port 0.
 type testServer struct {
 	srv  *Server
-	db   *engine.DB
-	lake engine.Lake
+	db   *duck.DB
+	lake store.Lake
 	addr string
 }
 
 // newLake makes an empty lake in a temporary directory.
-func newLake(t testing.TB) engine.Lake {
+func newLake(t testing.TB) store.Lake {
 	t.Helper()
-	lake, err := engine.OpenLake(filepath.Join(t.TempDir(), "lake"), true)
+	lake, err := store.OpenLake(filepath.Join(t.TempDir(), "lake"), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,10 +83,10 @@ func newLake(t testing.TB) engine.Lake {
 }
 
 // startServer serves lake with cfg (Auth defaults to trust in tests).
-func startServer(t testing.TB, lake engine.Lake, cfg Config) *testServer {
+func startServer(t testing.TB, lake store.Lake, cfg Config) *testServer {
 	t.Helper()
 	ctx := context.Background()
-	db, err := engine.Open(ctx, lake, engine.Config{Sandbox: true, Threads: 2})
+	db, err := duck.Open(ctx, lake, duck.Config{Sandbox: true, Threads: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

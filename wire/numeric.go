@@ -5,7 +5,7 @@ import (
 	"math/bits"
 	"strconv"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/session"
 )
 
 // decimal is an exact number: magnitude (hi, lo) * 10^-scale.
@@ -17,15 +17,15 @@ type decimal struct {
 
 // decimalOf reads entry i of a DECIMAL, HUGEINT, UHUGEINT or UBIGINT
 // vector.
-func decimalOf(v *engine.Vector, i int) decimal {
+func decimalOf(v *session.Vector, i int) decimal {
 	t := v.Type
 	switch t.Kind {
-	case engine.KindUBigInt:
-		return decimal{lo: engine.Values[uint64](v)[i]}
-	case engine.KindUHugeInt:
+	case session.KindUBigInt:
+		return decimal{lo: session.Values[uint64](v)[i]}
+	case session.KindUHugeInt:
 		lo, hi := v.Int128(i)
 		return decimal{hi: hi, lo: lo}
-	case engine.KindHugeInt:
+	case session.KindHugeInt:
 		lo, hi := v.Int128(i)
 		return signed128(hi, lo, 0)
 	}

@@ -4,11 +4,12 @@ import (
 	"errors"
 	"strconv"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/point"
+	"github.com/spysql/spysql/engine/session"
 )
 
 // pointQuery is a prepared statement of the one shape the engine answers
-// from a Gold file's page index instead of DuckDB (engine.DB.PointRead):
+// from a Gold file's page index instead of DuckDB (duck.DB.PointRead):
 //
 //	SELECT * | col [, col ...] FROM gold.dataset WHERE key = $1
 //
@@ -136,16 +137,16 @@ var reserved = map[string]bool{
 // the portal then runs in DuckDB. The next execution tries again: most
 // refusals are of one key or one moment (an index being built or
 // replaced), and a refusal costs two stat calls.
-func (c *conn) pointRows(pt *portal) (rows *engine.PointRows, ok bool, err error) {
+func (c *conn) pointRows(pt *portal) (rows *point.PointRows, ok bool, err error) {
 	q := pt.p.point
 	if len(pt.args) != 1 || len(pt.p.paramTypes) != 1 {
 		return nil, false, nil
 	}
 	var key int64
 	switch a := pt.args[0]; a.Kind {
-	case engine.ArgInt64:
+	case session.ArgInt64:
 		key = a.I
-	case engine.ArgText:
+	case session.ArgText:
 		// Only the canonical spelling: DuckDB's cast decides the rest.
 		v, err := strconv.ParseInt(a.S, 10, 64)
 		if err != nil || strconv.FormatInt(v, 10) != a.S {
@@ -155,8 +156,8 @@ func (c *conn) pointRows(pt *portal) (rows *engine.PointRows, ok bool, err error
 	default:
 		return nil, false, nil
 	}
-	rows, err = c.srv.db.PointRead(pt.ctx, engine.PointQuery{Dataset: q.dataset, Key: q.key, Cols: pt.p.cols, Star: q.star, KeyType: pt.p.paramTypes[0].Kind}, key)
-	if errors.Is(err, engine.ErrNotPointable) {
+	rows, err = c.srv.points.Read(pt.ctx, point.PointQuery{Dataset: q.dataset, Key: q.key, Cols: pt.p.cols, Star: q.star, KeyType: pt.p.paramTypes[0].Kind}, key)
+	if errors.Is(err, point.ErrNotPointable) {
 		c.log.Debug("point read refused, running in DuckDB", "reason", err)
 		return nil, false, nil
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgproto3"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/point"
 	"github.com/spysql/spysql/wire/internal/pgtest"
 )
 
@@ -178,7 +178,7 @@ func TestPointReadPortalAndPromotion(t *testing.T) {
 	if err := c.QueryRow(ctx, q, 7).Scan(&k); err != nil || k != 7 || fast.srv.pointReads.Load() != 1 {
 		t.Fatalf("without index: %d, %v, %d point reads", k, err, fast.srv.pointReads.Load())
 	}
-	if _, err := engine.WritePointIndex(ctx, lake, "pt", ""); err != nil {
+	if _, err := point.WritePointIndex(ctx, lake, "pt", ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.QueryRow(ctx, q, 7).Scan(&k); err != nil || k != 7 || fast.srv.pointReads.Load() != 2 {

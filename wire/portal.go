@@ -8,8 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgproto3"
-
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/session"
 )
 
 // portal is a bound statement ready to run, possibly suspended midway
@@ -17,16 +16,16 @@ import (
 type portal struct {
 	name    string
 	p       *prepared
-	args    []engine.Arg
+	args    []session.Arg
 	formats []int16 // Bind's result format codes (0, 1 or one per column)
 
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 	rows   resultRows
-	sess   *engine.Session // the connection rows stream from (nil for a point read)
+	sess   *session.Session // the connection rows stream from (nil for a point read)
 	enc    []encodeFunc
-	vecs   []*engine.Vector
-	chunk  *engine.Chunk
+	vecs   []*session.Vector
+	chunk  *session.Chunk
 	pos    int
 	emu    *emulatedResult
 	emuPos int
@@ -34,11 +33,11 @@ type portal struct {
 	started, done bool
 }
 
-// resultRows is a result read chunk by chunk: DuckDB's (*engine.Rows)
-// or a point read's (*engine.PointRows).
+// resultRows is a result read chunk by chunk: DuckDB's (*session.Rows)
+// or a point read's (*point.PointRows).
 type resultRows interface {
-	Columns() []engine.ResultColumn
-	Next() (*engine.Chunk, error)
+	Columns() []session.ResultColumn
+	Next() (*session.Chunk, error)
 	Close()
 }
 
@@ -186,7 +185,7 @@ func (c *conn) setEncoders(pt *portal) error {
 	}
 	es := encodeSettings{loc: c.settings.location()}
 	pt.enc = make([]encodeFunc, len(cols))
-	pt.vecs = make([]*engine.Vector, len(cols))
+	pt.vecs = make([]*session.Vector, len(cols))
 	for i, col := range cols {
 		var enc encodeFunc
 		var err error
@@ -344,13 +343,13 @@ func canceled(ctx context.Context, err error) error {
 	if err == nil || ctx.Err() == nil || isInterrupt(err) {
 		return err
 	}
-	return &engine.Error{Kind: engine.ErrInterrupt, Msg: "canceling statement", Cause: context.Cause(ctx)}
+	return &session.Error{Kind: session.ErrInterrupt, Msg: "canceling statement", Cause: context.Cause(ctx)}
 }
 
 // isInterrupt reports whether err is a cancelled statement's.
 func isInterrupt(err error) bool {
-	var ee *engine.Error
-	return errors.As(err, &ee) && ee.Kind == engine.ErrInterrupt
+	var ee *session.Error
+	return errors.As(err, &ee) && ee.Kind == session.ErrInterrupt
 }
 
 func (c *conn) setCurrent(cancel context.CancelCauseFunc) {

@@ -4,8 +4,7 @@ import (
 	"context"
 
 	"github.com/jackc/pgx/v5/pgproto3"
-
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/session"
 )
 
 // prepared is a parsed statement: a named or unnamed prepared statement
@@ -16,16 +15,16 @@ type prepared struct {
 	// eng is DuckDB's prepared statement (stmtQuery only), engSQL the
 	// text it was prepared from (wrapped when a column needed it), alt
 	// the same statement prepared on the client's other connections.
-	eng    *engine.Stmt
+	eng    *session.Stmt
 	engSQL string
-	alt    map[*engine.Session]*engine.Stmt
+	alt    map[*session.Session]*session.Stmt
 	// paramOIDs are the parameter types: the client's where it gave one,
 	// else DuckDB's (text when DuckDB cannot tell).
 	paramOIDs []uint32
 	// paramTypes are DuckDB's parameter types (len may be < paramOIDs).
-	paramTypes []engine.SQLType
+	paramTypes []session.SQLType
 	// cols are the result columns; fields their RowDescription.
-	cols   []engine.ResultColumn
+	cols   []session.ResultColumn
 	fields []pgproto3.FieldDescription
 	// point is set when the statement has the point-read shape.
 	point  *pointQuery
@@ -100,8 +99,8 @@ func (c *conn) prepareQuery(ctx context.Context, p *prepared) error {
 		return err
 	}
 	p.engSQL = p.st.sql
-	readOnly := eng.Kind() == engine.StmtSelect
-	if eng.Kind() == engine.StmtExplain && p.st.explained != "" {
+	readOnly := eng.Kind() == session.StmtSelect
+	if eng.Kind() == session.StmtExplain && p.st.explained != "" {
 		// A WITH can front INSERT/UPDATE/DELETE, and EXPLAIN ANALYZE runs
 		// what it explains: the inner statement must be a query too.
 		inner, err := sess.Prepare(ctx, p.st.explained)
@@ -109,7 +108,7 @@ func (c *conn) prepareQuery(ctx context.Context, p *prepared) error {
 			eng.Close()
 			return err
 		}
-		readOnly = inner.Kind() == engine.StmtSelect
+		readOnly = inner.Kind() == session.StmtSelect
 		inner.Close()
 	}
 	if !readOnly {
@@ -127,7 +126,7 @@ func (c *conn) prepareQuery(ctx context.Context, p *prepared) error {
 		p.paramTypes = params
 	} else {
 		p.paramTypes = eng.Params()
-		if !c.srv.cfg.NoPointReads && eng.Kind() == engine.StmtSelect && len(p.paramTypes) == 1 {
+		if !c.srv.cfg.NoPointReads && eng.Kind() == session.StmtSelect && len(p.paramTypes) == 1 {
 			p.point = pointShape(p.st.sql)
 		}
 	}

@@ -12,7 +12,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/duck"
+	"github.com/spysql/spysql/engine/point"
+	"github.com/spysql/spysql/engine/watch"
 )
 
 // AuthMode is how clients authenticate.
@@ -98,11 +100,12 @@ func (c *Config) fill() error {
 	return nil
 }
 
-// Server serves the lake of one engine.DB over the PostgreSQL protocol.
+// Server serves the lake of one duck.DB over the PostgreSQL protocol.
 type Server struct {
 	cfg     Config
-	db      *engine.DB
-	watcher *engine.LakeWatcher
+	db      *duck.DB
+	watcher *watch.Watcher
+	points  *point.Reader
 	log     *slog.Logger
 	limiter *loginLimiter
 
@@ -117,14 +120,15 @@ type Server struct {
 }
 
 // NewServer checks cfg and fills its defaults.
-func NewServer(db *engine.DB, cfg Config) (*Server, error) {
+func NewServer(db *duck.DB, cfg Config) (*Server, error) {
 	if err := cfg.fill(); err != nil {
 		return nil, fmt.Errorf("wire config: %w", err)
 	}
 	return &Server{
 		cfg:     cfg,
 		db:      db,
-		watcher: engine.NewLakeWatcher(db),
+		watcher: watch.New(db),
+		points:  point.NewReader(db),
 		log:     cfg.Logger.With("subsystem", "wire"),
 		limiter: newLoginLimiter(cfg.LoginFailures, cfg.LoginWindow),
 		conns:   map[uint32]*conn{},
@@ -208,6 +212,7 @@ func (s *Server) Close() error {
 	}
 	s.wg.Wait()
 	s.watcher.Close()
+	s.points.Close()
 	return nil
 }
 

@@ -6,7 +6,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/session"
 )
 
 // maxSessionsPerClient bounds the DuckDB connections one client may
@@ -29,7 +29,7 @@ const maxSessionsPerClient = 16
 // runs anything whenever the client's value differs from the one the
 // connection has.
 type sessionPool struct {
-	sess  []*engine.Session
+	sess  []*session.Session
 	used  []uint64 // per connection: clock of the last execution on it
 	paths []string // per connection: the search_path it resolves names with
 	tick  uint64
@@ -45,7 +45,7 @@ var defaultPath = pathKey(parseSearchPath(`"$user", public`))
 // the connection used least recently: its suspended portal is
 // superseded and answers 55000 if resumed, as before connections were
 // pooled.
-func (c *conn) freeSession(ctx context.Context) (*engine.Session, error) {
+func (c *conn) freeSession(ctx context.Context) (*session.Session, error) {
 	p := &c.pool
 	for _, s := range p.sess {
 		if !s.Busy() {
@@ -53,7 +53,7 @@ func (c *conn) freeSession(ctx context.Context) (*engine.Session, error) {
 		}
 	}
 	if len(p.sess) < maxSessionsPerClient {
-		s, err := c.srv.db.NewSession(ctx)
+		s, err := session.New(ctx, c.srv.db)
 		if err != nil {
 			return nil, err
 		}
@@ -72,7 +72,7 @@ func (c *conn) freeSession(ctx context.Context) (*engine.Session, error) {
 }
 
 // syncSession gives s the client's search_path, if it has another.
-func (c *conn) syncSession(ctx context.Context, s *engine.Session) error {
+func (c *conn) syncSession(ctx context.Context, s *session.Session) error {
 	want := parseSearchPath(c.settings.vals["search_path"])
 	key := pathKey(want)
 	for i := range c.pool.sess {
@@ -132,7 +132,7 @@ func parseSearchPath(v string) []string {
 func pathKey(names []string) string { return strings.Join(names, "\x00") }
 
 // touch records that s runs or resumes a statement now.
-func (c *conn) touch(s *engine.Session) {
+func (c *conn) touch(s *session.Session) {
 	p := &c.pool
 	p.tick++
 	for i := range p.sess {
@@ -145,7 +145,7 @@ func (c *conn) touch(s *engine.Session) {
 // stmtFor returns p's DuckDB statement on a free connection: the one it
 // was prepared on if that is free, else the same SQL prepared again on
 // another (kept in p.alt for the next execution).
-func (c *conn) stmtFor(ctx context.Context, p *prepared) (*engine.Stmt, error) {
+func (c *conn) stmtFor(ctx context.Context, p *prepared) (*session.Stmt, error) {
 	if s := p.eng.Session(); !s.Busy() {
 		return p.eng, c.syncSession(ctx, s)
 	}
@@ -164,7 +164,7 @@ func (c *conn) stmtFor(ctx context.Context, p *prepared) (*engine.Stmt, error) {
 		return nil, err
 	}
 	if p.alt == nil {
-		p.alt = map[*engine.Session]*engine.Stmt{}
+		p.alt = map[*session.Session]*session.Stmt{}
 	}
 	p.alt[s] = st
 	return st, nil

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/session"
 )
 
 // PostgreSQL type OIDs (pg_type.dat) of the types the server advertises.
@@ -58,33 +58,33 @@ type pgType struct {
 	elem   uint32 // element OID of an array type, else 0
 }
 
-var scalarTypes = map[engine.SQLKind]pgType{
-	engine.KindBoolean:     {oid: oidBool, size: 1},
-	engine.KindTinyInt:     {oid: oidInt2, size: 2},
-	engine.KindSmallInt:    {oid: oidInt2, size: 2},
-	engine.KindUTinyInt:    {oid: oidInt2, size: 2},
-	engine.KindInteger:     {oid: oidInt4, size: 4},
-	engine.KindUSmallInt:   {oid: oidInt4, size: 4},
-	engine.KindBigInt:      {oid: oidInt8, size: 8},
-	engine.KindUInteger:    {oid: oidInt8, size: 8},
-	engine.KindUBigInt:     {oid: oidNumeric, size: -1},
-	engine.KindHugeInt:     {oid: oidNumeric, size: -1},
-	engine.KindUHugeInt:    {oid: oidNumeric, size: -1},
-	engine.KindDecimal:     {oid: oidNumeric, size: -1},
-	engine.KindFloat:       {oid: oidFloat4, size: 4},
-	engine.KindDouble:      {oid: oidFloat8, size: 8},
-	engine.KindVarchar:     {oid: oidText, size: -1},
-	engine.KindBlob:        {oid: oidBytea, size: -1},
-	engine.KindDate:        {oid: oidDate, size: 4},
-	engine.KindTime:        {oid: oidTime, size: 8},
-	engine.KindTimestamp:   {oid: oidTimestamp, size: 8},
-	engine.KindTimestampS:  {oid: oidTimestamp, size: 8},
-	engine.KindTimestampMS: {oid: oidTimestamp, size: 8},
-	engine.KindTimestampNS: {oid: oidTimestamp, size: 8},
-	engine.KindTimestampTZ: {oid: oidTimestampTZ, size: 8},
-	engine.KindInterval:    {oid: oidInterval, size: 16},
-	engine.KindUUID:        {oid: oidUUID, size: 16},
-	engine.KindUnknown:     {oid: oidText, size: -1},
+var scalarTypes = map[session.SQLKind]pgType{
+	session.KindBoolean:     {oid: oidBool, size: 1},
+	session.KindTinyInt:     {oid: oidInt2, size: 2},
+	session.KindSmallInt:    {oid: oidInt2, size: 2},
+	session.KindUTinyInt:    {oid: oidInt2, size: 2},
+	session.KindInteger:     {oid: oidInt4, size: 4},
+	session.KindUSmallInt:   {oid: oidInt4, size: 4},
+	session.KindBigInt:      {oid: oidInt8, size: 8},
+	session.KindUInteger:    {oid: oidInt8, size: 8},
+	session.KindUBigInt:     {oid: oidNumeric, size: -1},
+	session.KindHugeInt:     {oid: oidNumeric, size: -1},
+	session.KindUHugeInt:    {oid: oidNumeric, size: -1},
+	session.KindDecimal:     {oid: oidNumeric, size: -1},
+	session.KindFloat:       {oid: oidFloat4, size: 4},
+	session.KindDouble:      {oid: oidFloat8, size: 8},
+	session.KindVarchar:     {oid: oidText, size: -1},
+	session.KindBlob:        {oid: oidBytea, size: -1},
+	session.KindDate:        {oid: oidDate, size: 4},
+	session.KindTime:        {oid: oidTime, size: 8},
+	session.KindTimestamp:   {oid: oidTimestamp, size: 8},
+	session.KindTimestampS:  {oid: oidTimestamp, size: 8},
+	session.KindTimestampMS: {oid: oidTimestamp, size: 8},
+	session.KindTimestampNS: {oid: oidTimestamp, size: 8},
+	session.KindTimestampTZ: {oid: oidTimestampTZ, size: 8},
+	session.KindInterval:    {oid: oidInterval, size: 16},
+	session.KindUUID:        {oid: oidUUID, size: 16},
+	session.KindUnknown:     {oid: oidText, size: -1},
 }
 
 var arrayOf = map[uint32]uint32{
@@ -96,11 +96,11 @@ var arrayOf = map[uint32]uint32{
 
 // typeFor maps a DuckDB type to its wire type; ok is false for types that
 // must be converted in SQL first (see convertExpr).
-func typeFor(t engine.SQLType) (pgType, bool) {
-	if t.Kind == engine.KindVarchar && strings.EqualFold(t.Alias, "JSON") {
+func typeFor(t session.SQLType) (pgType, bool) {
+	if t.Kind == session.KindVarchar && strings.EqualFold(t.Alias, "JSON") {
 		return pgType{oid: oidJSON, size: -1, typmod: -1}, true
 	}
-	if t.Kind == engine.KindList || t.Kind == engine.KindArray {
+	if t.Kind == session.KindList || t.Kind == session.KindArray {
 		et, ok := typeFor(*t.Elem)
 		if !ok || et.elem != 0 {
 			return pgType{}, false
@@ -113,7 +113,7 @@ func typeFor(t engine.SQLType) (pgType, bool) {
 		return pgType{}, false
 	}
 	pt.typmod = -1
-	if t.Kind == engine.KindDecimal {
+	if t.Kind == session.KindDecimal {
 		pt.typmod = int32(t.Width)<<16 | int32(t.Scale) + 4
 	}
 	return pt, true
@@ -122,13 +122,13 @@ func typeFor(t engine.SQLType) (pgType, bool) {
 // convertExpr is the SQL that turns expr of type t into a type typeFor
 // accepts: STRUCT, MAP, UNION and nested lists become json; ENUM, TIME
 // WITH TIME ZONE and the rest become text.
-func convertExpr(expr string, t engine.SQLType) string {
+func convertExpr(expr string, t session.SQLType) string {
 	switch t.Kind {
-	case engine.KindStruct, engine.KindMap:
+	case session.KindStruct, session.KindMap:
 		return "to_json(" + expr + ")"
-	case engine.KindList, engine.KindArray:
+	case session.KindList, session.KindArray:
 		switch t.Elem.Kind {
-		case engine.KindList, engine.KindArray, engine.KindStruct, engine.KindMap:
+		case session.KindList, session.KindArray, session.KindStruct, session.KindMap:
 			return "to_json(" + expr + ")"
 		}
 		return "CAST(" + expr + " AS VARCHAR[])"
@@ -138,7 +138,7 @@ func convertExpr(expr string, t engine.SQLType) string {
 
 // wrapQuery rewrites query so that every column has a wire type, or
 // returns "" when it already does.
-func wrapQuery(query string, cols []engine.ResultColumn) string {
+func wrapQuery(query string, cols []session.ResultColumn) string {
 	need := false
 	for _, c := range cols {
 		if _, ok := typeFor(c.Type); !ok {

@@ -15,8 +15,9 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/spysql/spysql/engine"
 	"github.com/spysql/spysql/engine/calendar"
+	"github.com/spysql/spysql/engine/duck"
+	"github.com/spysql/spysql/engine/store"
 	"github.com/spysql/spysql/sqlfeatures"
 )
 
@@ -65,7 +66,7 @@ listed and the exit status is non-zero; a rerun builds only what is missing.`,
 			opts := sqlfeatures.BuildOptions{
 				Dates:  dates,
 				Force:  force,
-				Engine: engine.Config{Threads: threads, MemoryLimit: memory},
+				Engine: duck.Config{Threads: threads, MemoryLimit: memory},
 				Logger: log,
 			}
 			if bar != nil {
@@ -91,9 +92,9 @@ listed and the exit status is non-zero; a rerun builds only what is missing.`,
 
 // loadBundle parses a manifest and its SQL with a DuckDB opened on the
 // lake.
-func loadBundle(cmd *cobra.Command, lake engine.Lake, path string) (*sqlfeatures.Bundle, error) {
+func loadBundle(cmd *cobra.Command, lake store.Lake, path string) (*sqlfeatures.Bundle, error) {
 	ctx := cmd.Context()
-	parser, err := engine.Open(ctx, lake, engine.Config{Threads: 1})
+	parser, err := duck.Open(ctx, lake, duck.Config{Threads: 1})
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +106,7 @@ func loadBundle(cmd *cobra.Command, lake engine.Lake, path string) (*sqlfeatures
 
 // installBundle loads the manifest at path and defines its views and
 // parameters on conn, over whatever Bronze the database registered.
-func installBundle(ctx context.Context, conn *sql.Conn, lake engine.Lake, path string) error {
+func installBundle(ctx context.Context, conn *sql.Conn, lake store.Lake, path string) error {
 	b, err := sqlfeatures.LoadBundle(ctx, conn, path, sqlfeatures.DecodeOptions{
 		ParentExists: sqlfeatures.ParentLookup(lake, path),
 	})

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spysql/spysql/engine"
 	"github.com/spysql/spysql/engine/calendar"
+	"github.com/spysql/spysql/engine/store"
 )
 
 const barsManifest = "../../sqlfeatures/testdata/bundles/bars/v1.0_bars.yaml"
@@ -18,26 +18,26 @@ const barsManifest = "../../sqlfeatures/testdata/bundles/bars/v1.0_bars.yaml"
 func silverLake(t *testing.T) string {
 	t.Helper()
 	root := t.TempDir()
-	lake, err := engine.OpenLake(root, false)
+	lake, err := store.OpenLake(root, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cal, _ := calendar.New()
 	s, _, _ := cal.Session(calendar.Date{Year: 2025, Month: 12, Day: 15})
-	var spy []engine.StockTrade
-	var book []engine.MBP10
+	var spy []store.StockTrade
+	var book []store.MBP10
 	for i, ts := 0, s.PMOpen.UnixNano(); ts < s.PostClose.UnixNano(); i, ts = i+1, ts+2e9 {
 		px := 680 + math.Sin(float64(i)/300)
-		spy = append(spy, engine.StockTrade{TsEventNS: ts, TsRecvNS: ts, Source: "synthetic", Price: px, Size: int64(1 + i%100), Seq: int64(i), Symbol: "SPY"})
+		spy = append(spy, store.StockTrade{TsEventNS: ts, TsRecvNS: ts, Source: "synthetic", Price: px, Size: int64(1 + i%100), Seq: int64(i), Symbol: "SPY"})
 		if i%5 == 0 {
-			book = append(book, engine.MBP10{TsEventNS: ts, TsRecvNS: ts, Source: "synthetic", Instrument: "ESZ5", Action: "A", Side: "B",
+			book = append(book, store.MBP10{TsEventNS: ts, TsRecvNS: ts, Source: "synthetic", Instrument: "ESZ5", Action: "A", Side: "B",
 				BidPx00: px * 10, AskPx00: px*10 + 0.25, BidSz00: int64(1 + i%7), AskSz00: int64(1 + i%5), Seq: int64(i), Symbol: "ES"})
 		}
 	}
-	if _, err := engine.WriteBronze(context.Background(), lake, spy, "t"); err != nil {
+	if _, err := store.WriteBronze(context.Background(), lake, spy, "t"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := engine.WriteBronze(context.Background(), lake, book, "t"); err != nil {
+	if _, err := store.WriteBronze(context.Background(), lake, book, "t"); err != nil {
 		t.Fatal(err)
 	}
 	return root

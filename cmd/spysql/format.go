@@ -12,7 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/duck"
 )
 
 // resultWriter prints query results in one of the CLI's formats.
@@ -129,7 +129,7 @@ func (w *resultWriter) write(rows *sql.Rows) error {
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("query: %s", engine.FirstLine(err))
+		return fmt.Errorf("query: %s", duck.FirstLine(err))
 	}
 	return finish()
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/spysql/spysql/engine/calendar"
-	"github.com/spysql/spysql/stream/synth"
+	"github.com/spysql/spysql/engine/synthmarket"
 )
 
 func newGenCmd(g *globals) *cobra.Command {
@@ -37,9 +37,9 @@ files of another name. --scale 1 is roughly a real day (about 3M rows).`,
 			if err != nil {
 				return fmt.Errorf("gen: %w", err)
 			}
-			cfg := synth.Config{Start: from, End: to, Seed: seed, Scale: scale}
+			cfg := synthmarket.Config{Start: from, End: to, Seed: seed, Scale: scale}
 			// Validate everything before the lake is touched.
-			sessions, err := synth.Sessions(cal, cfg)
+			sessions, err := synthmarket.Sessions(cal, cfg)
 			if err != nil {
 				return fmt.Errorf("gen: %w", err)
 			}
@@ -54,7 +54,7 @@ files of another name. --scale 1 is roughly a real day (about 3M rows).`,
 			}
 			log := g.logger(cmd.ErrOrStderr()).With("subsystem", "gen")
 			t0 := time.Now()
-			st, err := synth.Generate(cmd.Context(), lake, cal, cfg, func(s synth.Stats) {
+			st, err := synthmarket.Generate(cmd.Context(), lake, cal, cfg, func(s synthmarket.Stats) {
 				log.Debug("day generated", "date", s.Last.String(), "days", s.Days, "rows", s.Rows(), "files", s.Files)
 			})
 			if err != nil {
@@ -68,14 +68,14 @@ files of another name. --scale 1 is roughly a real day (about 3M rows).`,
 	f.StringVar(&start, "start", "", "first date, YYYY-MM-DD (required)")
 	f.StringVar(&end, "end", "", "last date, YYYY-MM-DD, inclusive (required)")
 	f.Int64Var(&seed, "seed", 0, "market seed (0: the default, 1)")
-	f.Float64Var(&scale, "scale", 0, fmt.Sprintf("event volume, 1 = about a real day (0: the default, %g)", synth.DefaultScale))
+	f.Float64Var(&scale, "scale", 0, fmt.Sprintf("event volume, 1 = about a real day (0: the default, %g)", synthmarket.DefaultScale))
 	cmd.MarkFlagRequired("start")
 	cmd.MarkFlagRequired("end")
 	return cmd
 }
 
 // printGenSummary writes what gen did: days, rows per table, files, time.
-func printGenSummary(w io.Writer, root string, cfg synth.Config, st synth.Stats, elapsed time.Duration) {
+func printGenSummary(w io.Writer, root string, cfg synthmarket.Config, st synthmarket.Stats, elapsed time.Duration) {
 	fmt.Fprintf(w, "generated %d trading day(s) %s..%s into %s (files %s)\n",
 		st.Days, cfg.Start, cfg.End, root, cfg.FileName())
 	for _, r := range []struct {

@@ -5,8 +5,7 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
-
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/point"
 )
 
 func newIndexCmd(g *globals) *cobra.Command {
@@ -27,7 +26,7 @@ Run it again after the dataset file changes; a stale index is ignored.`,
 			if err != nil {
 				return err
 			}
-			key, err := engine.WritePointIndex(cmd.Context(), lake, args[0], key)
+			key, err := point.WritePointIndex(cmd.Context(), lake, args[0], key)
 			if err != nil {
 				return err
 			}

@@ -7,8 +7,7 @@ import (
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
-
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/store"
 )
 
 type indexRow struct {
@@ -18,7 +17,7 @@ type indexRow struct {
 
 func TestIndexCommand(t *testing.T) {
 	dir := t.TempDir()
-	lake, err := engine.OpenLake(dir, true)
+	lake, err := store.OpenLake(dir, true)
 	if err != nil {
 		t.Fatal(err)
 	}

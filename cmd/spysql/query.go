@@ -4,8 +4,7 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/duck"
 )
 
 func newQueryCmd(g *globals) *cobra.Command {
@@ -29,7 +28,7 @@ bundle are also there by name, unmaterialized and over the whole lake.`,
 				return err
 			}
 			ctx := cmd.Context()
-			db, err := engine.Open(ctx, lake, engine.Config{Threads: threads})
+			db, err := duck.Open(ctx, lake, duck.Config{Threads: threads})
 			if err != nil {
 				return err
 			}
@@ -47,7 +46,7 @@ bundle are also there by name, unmaterialized and over the whole lake.`,
 			}
 			rows, err := conn.QueryContext(ctx, args[0])
 			if err != nil {
-				return fmt.Errorf("query: %s", engine.FirstLine(err))
+				return fmt.Errorf("query: %s", duck.FirstLine(err))
 			}
 			defer rows.Close()
 			return w.write(rows)

@@ -6,8 +6,7 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
-
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // globals are the flags every subcommand shares.
@@ -26,7 +25,7 @@ func newRootCmd() *cobra.Command {
 	}
 	defLake := os.Getenv("SPYSQL_LAKE")
 	if defLake == "" {
-		defLake = engine.DefaultLakeDir
+		defLake = store.DefaultLakeDir
 	}
 	root.PersistentFlags().StringVar(&g.lake, "lake", defLake, "lake root directory (env SPYSQL_LAKE)")
 	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "debug logging")
@@ -48,8 +47,8 @@ func newRootCmd() *cobra.Command {
 }
 
 // openLake opens the --lake directory; create makes it when missing.
-func (g *globals) openLake(create bool) (engine.Lake, error) {
-	return engine.OpenLake(g.lake, create)
+func (g *globals) openLake(create bool) (store.Lake, error) {
+	return store.OpenLake(g.lake, create)
 }
 
 // logger writes structured logs to w (stderr in practice).

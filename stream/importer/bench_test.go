@@ -5,11 +5,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // benchImport imports path into a fresh lake per iteration and reports the
-// total rate, the share of time spent in engine.WriteBronze and the rate of
+// total rate, the share of time spent in store.WriteBronze and the rate of
 // everything else (two decode passes, hashing, mapping to Bronze records).
 func benchImport(b *testing.B, kind Kind, path string, records int64) {
 	ctx := context.Background()
@@ -17,7 +17,7 @@ func benchImport(b *testing.B, kind Kind, path string, records int64) {
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
-		lake, err := engine.OpenLake(b.TempDir(), true)
+		lake, err := store.OpenLake(b.TempDir(), true)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -8,7 +8,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/store"
 	"github.com/spysql/spysql/stream/importer/dbn"
 )
 
@@ -42,9 +42,9 @@ func (im *Importer) importDBN(ctx context.Context, path string) (FileResult, err
 	root := im.cfg.SymbolRoot
 	switch meta.Schema {
 	case dbn.SchemaTrades:
-		return importFile(ctx, im, path, spec[engine.FuturesTrade]{
-			kind: KindDBN, vendor: VendorDatabento, table: engine.FuturesTrades, info: info,
-			open: func(r io.Reader) (source[engine.FuturesTrade], error) {
+		return importFile(ctx, im, path, spec[store.FuturesTrade]{
+			kind: KindDBN, vendor: VendorDatabento, table: store.FuturesTrades, info: info,
+			open: func(r io.Reader) (source[store.FuturesTrade], error) {
 				s, err := openDBN(r, root, dbn.SchemaTrades)
 				if err != nil {
 					return nil, err
@@ -53,9 +53,9 @@ func (im *Importer) importDBN(ctx context.Context, path string) (FileResult, err
 			},
 		})
 	case dbn.SchemaMBP10:
-		return importFile(ctx, im, path, spec[engine.MBP10]{
-			kind: KindDBN, vendor: VendorDatabento, table: engine.FuturesMBP10, info: info,
-			open: func(r io.Reader) (source[engine.MBP10], error) {
+		return importFile(ctx, im, path, spec[store.MBP10]{
+			kind: KindDBN, vendor: VendorDatabento, table: store.FuturesMBP10, info: info,
+			open: func(r io.Reader) (source[store.MBP10], error) {
 				s, err := openDBN(r, root, dbn.SchemaMBP10)
 				if err != nil {
 					return nil, err
@@ -210,7 +210,7 @@ type dbnTrades struct {
 	rec dbn.Trade
 }
 
-func (s *dbnTrades) Next(out *engine.FuturesTrade) error {
+func (s *dbnTrades) Next(out *store.FuturesTrade) error {
 	r := &s.rec
 	if err := s.d.ReadTrade(r); err != nil {
 		return err
@@ -219,7 +219,7 @@ func (s *dbnTrades) Next(out *engine.FuturesTrade) error {
 	if err != nil {
 		return err
 	}
-	*out = engine.FuturesTrade{
+	*out = store.FuturesTrade{
 		TsEventNS: ev, TsRecvNS: recv, Source: VendorDatabento, Instrument: symbol,
 		Price: dbn.Price(r.Price), Size: int64(r.Size), Aggressor: aggressor(r.Side),
 		Exchange: s.exchange, Seq: int64(r.Sequence), Symbol: root,
@@ -232,7 +232,7 @@ type dbnMBP10 struct {
 	rec dbn.MBP10
 }
 
-func (s *dbnMBP10) Next(out *engine.MBP10) error {
+func (s *dbnMBP10) Next(out *store.MBP10) error {
 	r := &s.rec
 	if err := s.d.ReadMBP10(r); err != nil {
 		return err
@@ -242,7 +242,7 @@ func (s *dbnMBP10) Next(out *engine.MBP10) error {
 		return err
 	}
 	l := &r.Levels
-	*out = engine.MBP10{
+	*out = store.MBP10{
 		TsEventNS: ev, TsRecvNS: recv, Source: VendorDatabento, Instrument: symbol,
 		Action: char(r.Action), Side: char(r.Side), Depth: int32(r.Depth), Price: dbn.Price(r.Price),
 		Size: int64(r.Size), Flags: int32(r.Flags), Seq: int64(r.Sequence), Symbol: root,
@@ -281,6 +281,6 @@ func (s *dbnMBP10) Next(out *engine.MBP10) error {
 }
 
 var (
-	_ source[engine.FuturesTrade] = (*dbnTrades)(nil)
-	_ source[engine.MBP10]        = (*dbnMBP10)(nil)
+	_ source[store.FuturesTrade] = (*dbnTrades)(nil)
+	_ source[store.MBP10]        = (*dbnMBP10)(nil)
 )

@@ -11,14 +11,14 @@
 //     sha256, keeping nothing. Any decode error (corrupt bytes, an
 //     unsupported DBN schema, a record without a symbol mapping, a bad OCC
 //     symbol) fails the file here, before anything is written.
-//  2. Skip: the import ledger (engine.Lake.ImportLedgerDir) holds one JSON
+//  2. Skip: the import ledger (store.Lake.ImportLedgerDir) holds one JSON
 //     entry per imported file, named by the file's sha256. A file already in
 //     the ledger is reported as skipped and nothing is written; one
 //     imported with other options (batch size, DBN symbol root) is refused,
 //     since Bronze is append-only and the rows are already there.
 //  3. Write: decode again (checking that size, modification time and record
 //     count did not change; the last batch waits for that check) in batches of
-//     Config.BatchRows rows; engine.WriteBronze routes each batch to its
+//     Config.BatchRows rows; store.WriteBronze routes each batch to its
 //     symbol/date/hour partitions and publishes one file per partition
 //     atomically. Batch i is named import-<first 16 hex of sha256>-<i>.parquet,
 //     so the same file (imported with the same options) always yields the

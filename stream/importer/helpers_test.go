@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/zstd"
-
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/duck"
+	"github.com/spysql/spysql/engine/store"
 )
 
 const (
@@ -31,16 +31,16 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func testLake(t testing.TB) engine.Lake {
+func testLake(t testing.TB) store.Lake {
 	t.Helper()
-	l, err := engine.OpenLake(t.TempDir(), true)
+	l, err := store.OpenLake(t.TempDir(), true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return l
 }
 
-func newImporter(t testing.TB, lake engine.Lake, cfg Config) *Importer {
+func newImporter(t testing.TB, lake store.Lake, cfg Config) *Importer {
 	t.Helper()
 	cfg.Lake = lake
 	im, err := New(cfg)
@@ -52,10 +52,10 @@ func newImporter(t testing.TB, lake engine.Lake, cfg Config) *Importer {
 
 // query runs q over the lake through engine's DuckDB views and returns every
 // row as one string of "|"-separated values.
-func query(t testing.TB, lake engine.Lake, q string) []string {
+func query(t testing.TB, lake store.Lake, q string) []string {
 	t.Helper()
 	ctx := context.Background()
-	db, err := engine.Open(ctx, lake, engine.Config{Threads: 1})
+	db, err := duck.Open(ctx, lake, duck.Config{Threads: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func query(t testing.TB, lake engine.Lake, q string) []string {
 }
 
 // lakeFiles lists every regular file under the lake root, lake-relative.
-func lakeFiles(t testing.TB, lake engine.Lake) []string {
+func lakeFiles(t testing.TB, lake store.Lake) []string {
 	t.Helper()
 	var out []string
 	err := filepath.WalkDir(lake.Root(), func(p string, d fs.DirEntry, err error) error {

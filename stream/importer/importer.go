@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // Kind names an importer, as the CLI spells it.
@@ -28,7 +28,7 @@ const (
 
 // DefaultBatchRows is the default number of rows per write batch: two
 // Parquet row groups, a few hundred MB of MBP-10 rows in memory at most.
-const DefaultBatchRows = 2 * engine.RowGroupRows
+const DefaultBatchRows = 2 * store.RowGroupRows
 
 // ErrUnsupported is wrapped by errors about input this importer refuses on
 // purpose, such as a DBN schema other than trades and mbp-10.
@@ -44,7 +44,7 @@ type Progress interface {
 
 // Config configures an Importer.
 type Config struct {
-	Lake   engine.Lake
+	Lake   store.Lake
 	Logger *slog.Logger // nil: discard
 	// Progress, when set, follows the write pass of each file.
 	Progress Progress
@@ -97,7 +97,7 @@ type FileResult struct {
 	Unchanged  int
 	Partitions []string // lake-relative partition directories
 	Elapsed    time.Duration
-	// WriteElapsed is the time spent in engine.WriteBronze (sorting,
+	// WriteElapsed is the time spent in store.WriteBronze (sorting,
 	// encoding, compressing and publishing Parquet).
 	WriteElapsed time.Duration
 }
@@ -168,23 +168,23 @@ func (im *Importer) ImportFile(ctx context.Context, kind Kind, path string) (Fil
 }
 
 // source yields the Bronze records of one raw file.
-type source[T engine.Record] interface {
+type source[T store.Record] interface {
 	// Next decodes the next record into rec; io.EOF at the end.
 	Next(rec *T) error
 	Close() error
 }
 
 // spec describes one kind of raw file.
-type spec[T engine.Record] struct {
+type spec[T store.Record] struct {
 	kind   Kind
 	vendor string
-	table  engine.Table
+	table  store.Table
 	open   func(r io.Reader) (source[T], error)
 	// info is stored in the ledger entry (may be nil).
 	info any
 }
 
-func importFile[T engine.Record](ctx context.Context, im *Importer, path string, sp spec[T]) (FileResult, error) {
+func importFile[T store.Record](ctx context.Context, im *Importer, path string, sp spec[T]) (FileResult, error) {
 	start := time.Now()
 	res := FileResult{Path: path, Kind: sp.kind, Table: sp.table.Path()}
 	// Pass 1: validate and hash.
@@ -244,7 +244,7 @@ func importFile[T engine.Record](ctx context.Context, im *Importer, path string,
 }
 
 // batchWriter publishes batches and collects what was written.
-type batchWriter[T engine.Record] struct {
+type batchWriter[T store.Record] struct {
 	im     *Importer
 	prefix string
 	next   int
@@ -259,7 +259,7 @@ func (w *batchWriter[T]) write(ctx context.Context, batch []T) error {
 	name := fmt.Sprintf("%s-%05d.parquet", w.prefix, w.next)
 	w.next++
 	t0 := time.Now()
-	written, err := engine.WriteBronze(ctx, w.im.cfg.Lake, batch, name)
+	written, err := store.WriteBronze(ctx, w.im.cfg.Lake, batch, name)
 	w.res.WriteElapsed += time.Since(t0)
 	if err != nil {
 		return fmt.Errorf("write batch %s: %w", name, err)

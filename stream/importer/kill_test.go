@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // killEnv makes the test binary a child that imports one DBN file
@@ -25,7 +25,7 @@ const (
 
 func killChild() {
 	lakeDir, file, _ := strings.Cut(os.Getenv(killEnv), "|")
-	lake, err := engine.OpenLake(lakeDir, false)
+	lake, err := store.OpenLake(lakeDir, false)
 	if err != nil {
 		panic(err)
 	}
@@ -39,9 +39,9 @@ func killChild() {
 }
 
 // visibleParquet lists the Parquet files a reader's glob would see.
-func visibleParquet(t *testing.T, lake engine.Lake) []string {
+func visibleParquet(t *testing.T, lake store.Lake) []string {
 	t.Helper()
-	files, err := filepath.Glob(lake.BronzeGlob(engine.FuturesTrades))
+	files, err := filepath.Glob(lake.BronzeGlob(store.FuturesTrades))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // LedgerEntry is the import ledger's record of one imported file, stored as
@@ -31,12 +31,12 @@ type LedgerEntry struct {
 	ImportedAt time.Time `json:"imported_at"`
 }
 
-func ledgerPath(lake engine.Lake, sum string) string {
+func ledgerPath(lake store.Lake, sum string) string {
 	return filepath.Join(lake.ImportLedgerDir(), sum+".json")
 }
 
 // ReadLedger returns the ledger entry of the file with this sha256, if any.
-func ReadLedger(lake engine.Lake, sum string) (LedgerEntry, bool, error) {
+func ReadLedger(lake store.Lake, sum string) (LedgerEntry, bool, error) {
 	var e LedgerEntry
 	b, err := os.ReadFile(ledgerPath(lake, sum))
 	if errors.Is(err, os.ErrNotExist) {
@@ -51,12 +51,12 @@ func ReadLedger(lake engine.Lake, sum string) (LedgerEntry, bool, error) {
 	return e, true, nil
 }
 
-func writeLedger(lake engine.Lake, e LedgerEntry) error {
+func writeLedger(lake store.Lake, e LedgerEntry) error {
 	b, err := json.MarshalIndent(e, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode ledger entry: %w", err)
 	}
-	if err := engine.WriteFileAtomic(ledgerPath(lake, e.SHA256), append(b, '\n')); err != nil {
+	if err := store.WriteFileAtomic(ledgerPath(lake, e.SHA256), append(b, '\n')); err != nil {
 		return fmt.Errorf("write import ledger: %w", err)
 	}
 	return nil
@@ -65,12 +65,12 @@ func writeLedger(lake engine.Lake, e LedgerEntry) error {
 // startMarker is written before a file's first batch and removed with the
 // ledger entry: a resumed import must use the same options, or its batch
 // files would hold other rows than the killed run's.
-func startMarker(lake engine.Lake, sum string) string {
+func startMarker(lake store.Lake, sum string) string {
 	return filepath.Join(lake.ImportLedgerDir(), sum+".started")
 }
 
 // beginImport checks a killed run's options against opts and records them.
-func beginImport(lake engine.Lake, sum, path, opts string) error {
+func beginImport(lake store.Lake, sum, path, opts string) error {
 	b, err := os.ReadFile(startMarker(lake, sum))
 	switch {
 	case err == nil && string(b) != opts:
@@ -78,7 +78,7 @@ func beginImport(lake engine.Lake, sum, path, opts string) error {
 	case err != nil && !errors.Is(err, os.ErrNotExist):
 		return fmt.Errorf("read import marker: %w", err)
 	}
-	if err := engine.WriteFileAtomic(startMarker(lake, sum), []byte(opts)); err != nil {
+	if err := store.WriteFileAtomic(startMarker(lake, sum), []byte(opts)); err != nil {
 		return fmt.Errorf("write import marker: %w", err)
 	}
 	return nil

@@ -11,7 +11,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // stamp identifies a file's content cheaply between the two passes.
@@ -22,7 +22,7 @@ type stamp struct {
 
 // scan is pass 1: it decodes the whole file while hashing it and counts its
 // records. Nothing is kept, so the file's size does not matter.
-func scan[T engine.Record](ctx context.Context, path string, sp spec[T]) (n int64, sum string, st stamp, err error) {
+func scan[T store.Record](ctx context.Context, path string, sp spec[T]) (n int64, sum string, st stamp, err error) {
 	h := sha256.New()
 	st, err = decodeFile(ctx, path, sp, h, func(src source[T]) error {
 		var rec T
@@ -50,7 +50,7 @@ func scan[T engine.Record](ctx context.Context, path string, sp spec[T]) (n int6
 // batches of batchRows records, checking that the file still has the size,
 // modification time and record count of pass 1. The last batch is flushed
 // only after that check.
-func rescan[T engine.Record](ctx context.Context, path string, sp spec[T], batchRows int, want stamp, wantN int64, flush func([]T) error) error {
+func rescan[T store.Record](ctx context.Context, path string, sp spec[T], batchRows int, want stamp, wantN int64, flush func([]T) error) error {
 	batch := make([]T, 0, min(int64(batchRows), wantN+1))
 	var n int64
 	st, err := decodeFile(ctx, path, sp, nil, func(src source[T]) error {
@@ -85,7 +85,7 @@ func rescan[T engine.Record](ctx context.Context, path string, sp spec[T], batch
 // decodeFile opens path and runs fn over sp's source of it. With h, every
 // byte of the file goes through h, even bytes after the decoder stops. The
 // stamp is taken when fn is done.
-func decodeFile[T engine.Record](ctx context.Context, path string, sp spec[T], h hash.Hash, fn func(source[T]) error) (stamp, error) {
+func decodeFile[T store.Record](ctx context.Context, path string, sp spec[T], h hash.Hash, fn func(source[T]) error) (stamp, error) {
 	if err := ctx.Err(); err != nil {
 		return stamp{}, err
 	}

@@ -4,17 +4,17 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/store"
 	"github.com/spysql/spysql/stream/importer/polygon"
 )
 
 // VendorPolygon is the Bronze source value of Polygon imports.
 const VendorPolygon = "polygon"
 
-func stocksSpec() spec[engine.StockTrade] {
-	return spec[engine.StockTrade]{
-		kind: KindPolygonStocks, vendor: VendorPolygon, table: engine.StocksTrades,
-		open: func(r io.Reader) (source[engine.StockTrade], error) {
+func stocksSpec() spec[store.StockTrade] {
+	return spec[store.StockTrade]{
+		kind: KindPolygonStocks, vendor: VendorPolygon, table: store.StocksTrades,
+		open: func(r io.Reader) (source[store.StockTrade], error) {
 			pr, err := polygon.NewStocksReader(r)
 			if err != nil {
 				return nil, err
@@ -24,10 +24,10 @@ func stocksSpec() spec[engine.StockTrade] {
 	}
 }
 
-func optionsSpec() spec[engine.OptionTrade] {
-	return spec[engine.OptionTrade]{
-		kind: KindPolygonOptions, vendor: VendorPolygon, table: engine.OptionsTrades,
-		open: func(r io.Reader) (source[engine.OptionTrade], error) {
+func optionsSpec() spec[store.OptionTrade] {
+	return spec[store.OptionTrade]{
+		kind: KindPolygonOptions, vendor: VendorPolygon, table: store.OptionsTrades,
+		open: func(r io.Reader) (source[store.OptionTrade], error) {
 			pr, err := polygon.NewOptionsReader(r)
 			if err != nil {
 				return nil, err
@@ -45,7 +45,7 @@ type stocksSource struct {
 
 func (s *stocksSource) Close() error { return s.r.Close() }
 
-func (s *stocksSource) Next(out *engine.StockTrade) error {
+func (s *stocksSource) Next(out *store.StockTrade) error {
 	t := &s.row
 	if err := s.r.Read(t); err != nil {
 		return err
@@ -56,7 +56,7 @@ func (s *stocksSource) Next(out *engine.StockTrade) error {
 		}
 		s.lastTicker = t.Ticker
 	}
-	*out = engine.StockTrade{
+	*out = store.StockTrade{
 		TsEventNS: t.EventNS(), TsRecvNS: t.SIPTimestamp, Source: VendorPolygon,
 		Price: t.Price, Size: t.Size, Exchange: t.Exchange, Conditions: t.Conditions,
 		TradeID: t.ID, Seq: t.SequenceNumber, Tape: t.Tape, Symbol: s.lastTicker,
@@ -73,7 +73,7 @@ type optionsSource struct {
 
 func (s *optionsSource) Close() error { return s.r.Close() }
 
-func (s *optionsSource) Next(out *engine.OptionTrade) error {
+func (s *optionsSource) Next(out *store.OptionTrade) error {
 	t := &s.row
 	if err := s.r.Read(t); err != nil {
 		return err
@@ -90,7 +90,7 @@ func (s *optionsSource) Next(out *engine.OptionTrade) error {
 	if o.Right == 'P' {
 		right = "P"
 	}
-	*out = engine.OptionTrade{
+	*out = store.OptionTrade{
 		TsEventNS: t.EventNS(), TsRecvNS: t.SIPTimestamp, Source: VendorPolygon,
 		OptionSymbol: o.Symbol, Expiration: o.ExpirationDays(), Strike: o.Strike(), OptionRight: right,
 		Price: t.Price, Size: t.Size, Exchange: t.Exchange, Conditions: t.Conditions, Underlying: o.Root,
@@ -99,6 +99,6 @@ func (s *optionsSource) Next(out *engine.OptionTrade) error {
 }
 
 var (
-	_ source[engine.StockTrade]  = (*stocksSource)(nil)
-	_ source[engine.OptionTrade] = (*optionsSource)(nil)
+	_ source[store.StockTrade]  = (*stocksSource)(nil)
+	_ source[store.OptionTrade] = (*optionsSource)(nil)
 )

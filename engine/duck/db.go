@@ -1,0 +1,129 @@
+package duck
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/spysql/spysql/engine/calendar"
+	"github.com/spysql/spysql/engine/store"
+)
+
+// Config says how to open DuckDB for spysql. The zero value of every field
+// is a usable default.
+type Config struct {
+	// Threads is DuckDB's worker thread count; 0 means all cores.
+	Threads int
+	// MemoryLimit is DuckDB's memory_limit, e.g. "4GB"; "" means DuckDB's
+	// default (80% of RAM).
+	MemoryLimit string
+	// Sandbox limits DuckDB to reading the lake: external access off except
+	// the lake directory, configuration locked. Used by the wire server.
+	Sandbox bool
+}
+
+// DB is one embedded DuckDB database with the lake's views registered. It
+// is safe for concurrent use; each *sql.Conn is one DuckDB connection.
+type DB struct {
+	lake      store.Lake
+	cal       *calendar.Calendar
+	connector *duckdb.Connector
+	sql       *sql.DB
+	// gold maps the lower-cased names of the registered gold views to
+	// their file names ("" when two differ only in case).
+	gold atomic.Pointer[map[string]string]
+}
+
+// Open starts an in-memory DuckDB for lake: TimeZone UTC, extension
+// autoloading and installing off, the calendar loaded as calendar.sessions
+// and the lake registered (see Refresh).
+func Open(ctx context.Context, lake store.Lake, cfg Config) (*DB, error) {
+	if lake.Root() == "" {
+		return nil, errors.New("open engine: lake not opened")
+	}
+	cal, err := calendar.New()
+	if err != nil {
+		return nil, fmt.Errorf("open engine: %w", err)
+	}
+	q := url.Values{}
+	q.Set("autoinstall_known_extensions", "false")
+	q.Set("autoload_known_extensions", "false")
+	if cfg.Threads > 0 {
+		q.Set("threads", strconv.Itoa(cfg.Threads))
+	}
+	if cfg.MemoryLimit != "" {
+		q.Set("memory_limit", cfg.MemoryLimit)
+	}
+	connector, err := duckdb.NewConnector("?"+q.Encode(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("open duckdb: %w", err)
+	}
+	db := &DB{lake: lake, cal: cal, connector: connector, sql: sql.OpenDB(connector)}
+	if err := db.init(ctx, cfg); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func (db *DB) init(ctx context.Context, cfg Config) error {
+	if _, err := db.sql.ExecContext(ctx, "SET GLOBAL TimeZone = 'UTC'"); err != nil {
+		return fmt.Errorf("set TimeZone (ICU): %w", err)
+	}
+	for _, s := range []string{"bronze", "silver", "gold", "lake", "calendar"} {
+		if _, err := db.sql.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+s); err != nil {
+			return fmt.Errorf("create schema %s: %w", s, err)
+		}
+	}
+	if err := db.loadCalendar(ctx); err != nil {
+		return err
+	}
+	if err := db.Refresh(ctx); err != nil {
+		return err
+	}
+	if cfg.Sandbox {
+		stmts := []string{
+			"SET GLOBAL allowed_directories = [" + QuoteString(db.lake.Root()+"/") + "]",
+			"SET GLOBAL enable_external_access = false",
+			"SET GLOBAL lock_configuration = true",
+		}
+		for _, s := range stmts {
+			if _, err := db.sql.ExecContext(ctx, s); err != nil {
+				return fmt.Errorf("sandbox: %s: %w", s, err)
+			}
+		}
+	}
+	return nil
+}
+
+// SQL is the database/sql handle; each pooled connection is one DuckDB
+// connection on the same database.
+func (db *DB) SQL() *sql.DB { return db.sql }
+
+// Lake is the layout this database reads.
+func (db *DB) Lake() store.Lake { return db.lake }
+
+// Calendar is the trading calendar loaded into calendar.sessions.
+func (db *DB) Calendar() *calendar.Calendar { return db.cal }
+
+// Close closes every connection and the database.
+func (db *DB) Close() error {
+	return db.sql.Close()
+}
+
+// FirstLine is the first line of an error's message: DuckDB appends the
+// query text and a caret on later lines, which one-line CLI errors drop.
+func FirstLine(err error) string {
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
+}

@@ -1,5 +1,0 @@
-package engine
-
-import "syscall"
-
-func statCtime(st *syscall.Stat_t) int64 { return st.Ctimespec.Nano() }
