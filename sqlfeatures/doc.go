@@ -1,5 +1,5 @@
 // Package sqlfeatures turns SQL view bundles into Silver feature versions
-// (DESIGN.md section 6): it decodes manifests, parses and orders their
+// (docs/ARCHITECTURE.md, "Silver"): it decodes manifests, parses and orders their
 // SQL with DuckDB's own parser, fingerprints them, builds them date by
 // date into the lake with embedded DuckDB, and keeps the experiment
 // registry.

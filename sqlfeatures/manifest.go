@@ -15,7 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Manifest is one decoded manifest file (DESIGN.md section 6). It holds
+// Manifest is one decoded manifest file (docs/ARCHITECTURE.md, "Silver"). It holds
 // what the YAML says; the SQL it names is parsed by LoadBundle.
 type Manifest struct {
 	// File is the manifest's path as given; Dir is its directory, against

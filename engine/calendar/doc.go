@@ -1,5 +1,5 @@
 // Package calendar is the NYSE trading-session calendar of spysql
-// (DESIGN.md section 5) for the years FirstYear..LastYear (2015..2035).
+// (docs/ARCHITECTURE.md, "Trading calendar") for the years FirstYear..LastYear (2015..2035).
 //
 // Sessions are computed in Go from the NYSE holiday rules (New Year's Day,
 // Martin Luther King Jr. Day, Washington's Birthday, Good Friday, Memorial

@@ -44,7 +44,7 @@ func describeViews(t *testing.T, db *duck.DB) string {
 }
 
 // TestBronzeViewSchemas pins every Bronze view's column names and types
-// (DESIGN.md section 4) for a lake with data and for an empty one.
+// (docs/ARCHITECTURE.md, "Bronze records") for a lake with data and for an empty one.
 func TestBronzeViewSchemas(t *testing.T) {
 	golden := filepath.Join("testdata", "bronze_views.golden")
 	lake := enginetest.Lake(t)

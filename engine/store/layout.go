@@ -12,7 +12,7 @@ import (
 // is given.
 const DefaultLakeDir = "./data/lake"
 
-// Lake is the on-disk layout of one lake (DESIGN.md section 3). It is the
+// Lake is the on-disk layout of one lake (docs/ARCHITECTURE.md, "The lake"). It is the
 // only place that builds lake paths; a zero Lake is not usable, make one
 // with OpenLake.
 type Lake struct {

@@ -1,6 +1,6 @@
 package store
 
-// Bronze record types: the canonical columns of DESIGN.md section 4, in file
+// Bronze record types: the canonical columns of docs/ARCHITECTURE.md ("Bronze records"), in file
 // order. Partition keys (symbol/underlying, date, hour) are not stored in the
 // files; they come from the Hive path, so those fields are tagged "-".
 // Optional prices are written as NULL when zero (an undefined price).

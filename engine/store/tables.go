@@ -5,7 +5,7 @@ import "fmt"
 // Table identifies one Bronze table.
 type Table int
 
-// The Bronze tables of DESIGN.md section 4.
+// The Bronze tables of docs/ARCHITECTURE.md, "Bronze records".
 const (
 	FuturesTrades Table = iota
 	FuturesMBP10

@@ -1,6 +1,6 @@
 // Package synthmarket is spysql's deterministic synthetic market: for every
-// trading day of a date range it writes Bronze files (DESIGN.md sections 3
-// and 4) for ES futures trades and MBP-10 book events, SPY stock trades and
+// trading day of a date range it writes Bronze files (docs/ARCHITECTURE.md,
+// "The lake" and "Bronze records") for ES futures trades and MBP-10 book events, SPY stock trades and
 // SPY option trades, with source "synthetic".
 //
 // # Determinism
