@@ -95,7 +95,7 @@ func loadFixture(b *testing.B) *benchFixture {
 		var ts [2]*testServer
 		for i, cfg := range []Config{{}, {NoPointReads: true}} {
 			cfg.Auth, cfg.MaxConnections = AuthTrust, 10
-			srv, err := NewServer(db, cfg)
+			srv, err := NewServer(NewDuckEngine(db), cfg)
 			if err != nil {
 				fixtureErr = err
 				return

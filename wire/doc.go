@@ -5,12 +5,17 @@
 // # Layers
 //
 // The codec is pgx's pgproto3 (messages in, messages out); wire owns the
-// protocol state machine; engine owns DuckDB. wire never builds DuckDB
-// settings or lake paths: it asks engine for Sessions (DuckDB
-// connections on the one shared in-memory database; a client has one,
-// and up to four while portals are suspended, see below), prepares
-// statements through them, and reads result vectors in place. Files hold
-// one concern each: startup and the message loop (conn.go), SCRAM and
+// protocol state machine; the engine owns DuckDB. wire never builds
+// DuckDB settings or lake paths: it needs only the narrow Engine
+// interface (engine.go): Open a connection (a client has one, and more
+// while portals are suspended, see below), Prepare, Execute and read a
+// Result chunk by chunk, Interrupt, PointRead, and Sync the views with
+// the lake. DuckEngine (engine_duck.go) is the real one, over
+// engine/session, engine/point and engine/watch; protocol tests also run
+// against a fake engine with no database (fake_engine_test.go), while
+// comparisons with PostgreSQL run against DuckEngine. Files hold
+// one concern each: the engine seam (engine.go, engine_duck.go), startup
+// and the message loop (conn.go), SCRAM and
 // cancel keys (auth.go, users.go), the simple protocol (simple.go), the
 // extended protocol (extended.go), statements and portals (prepare.go,
 // portal.go), a client's DuckDB connections (sessions.go), transactions

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/spysql/spysql/engine/session"
 	"github.com/spysql/spysql/engine/store"
 )
 
@@ -191,7 +190,7 @@ func TestEscapes(t *testing.T) {
 func TestDuckDBStatementTypeChecked(t *testing.T) {
 	ts := startServer(t, newLake(t), Config{})
 	ctx := context.Background()
-	sess, err := session.New(ctx, ts.db)
+	sess, err := ts.srv.eng.Open(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +199,7 @@ func TestDuckDBStatementTypeChecked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := sessionPool{sess: []*session.Session{sess}, used: []uint64{0}, paths: []string{defaultPath}}
+	pool := sessionPool{sess: []EngineConn{sess}, used: []uint64{0}, paths: []string{defaultPath}}
 	c := &conn{srv: ts.srv, pool: pool, settings: st, log: ts.srv.log}
 	for _, q := range []string{"CREATE TABLE t (i INTEGER)", "ATTACH ':memory:' AS m", "SET VARIABLE x = 1"} {
 		p := &prepared{st: statement{sql: q, kind: stmtQuery, tag: "SELECT"}}

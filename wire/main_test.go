@@ -96,7 +96,7 @@ func startServer(t testing.TB, lake store.Lake, cfg Config) *testServer {
 	if cfg.Logger == nil && testing.Verbose() {
 		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	srv, err := NewServer(db, cfg)
+	srv, err := NewServer(NewDuckEngine(db), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -137,7 +137,7 @@ var reserved = map[string]bool{
 // the portal then runs in DuckDB. The next execution tries again: most
 // refusals are of one key or one moment (an index being built or
 // replaced), and a refusal costs two stat calls.
-func (c *conn) pointRows(pt *portal) (rows *point.PointRows, ok bool, err error) {
+func (c *conn) pointRows(pt *portal) (rows Result, ok bool, err error) {
 	q := pt.p.point
 	if len(pt.args) != 1 || len(pt.p.paramTypes) != 1 {
 		return nil, false, nil
@@ -156,7 +156,7 @@ func (c *conn) pointRows(pt *portal) (rows *point.PointRows, ok bool, err error)
 	default:
 		return nil, false, nil
 	}
-	rows, err = c.srv.points.Read(pt.ctx, point.PointQuery{Dataset: q.dataset, Key: q.key, Cols: pt.p.cols, Star: q.star, KeyType: pt.p.paramTypes[0].Kind}, key)
+	rows, err = c.srv.eng.PointRead(pt.ctx, point.PointQuery{Dataset: q.dataset, Key: q.key, Cols: pt.p.cols, Star: q.star, KeyType: pt.p.paramTypes[0].Kind}, key)
 	if errors.Is(err, point.ErrNotPointable) {
 		c.log.Debug("point read refused, running in DuckDB", "reason", err)
 		return nil, false, nil

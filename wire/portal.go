@@ -21,8 +21,8 @@ type portal struct {
 
 	ctx    context.Context
 	cancel context.CancelCauseFunc
-	rows   resultRows
-	sess   *session.Session // the connection rows stream from (nil for a point read)
+	rows   Result
+	sess   EngineConn // the connection rows stream from (nil for a point read)
 	enc    []encodeFunc
 	vecs   []*session.Vector
 	chunk  *session.Chunk
@@ -31,14 +31,6 @@ type portal struct {
 	emuPos int
 
 	started, done bool
-}
-
-// resultRows is a result read chunk by chunk: DuckDB's (*session.Rows)
-// or a point read's (*point.PointRows).
-type resultRows interface {
-	Columns() []session.ResultColumn
-	Next() (*session.Chunk, error)
-	Close()
 }
 
 func (pt *portal) close() {
@@ -139,7 +131,7 @@ func (c *conn) execPortal(pt *portal, maxRows int, describe bool) error {
 func (c *conn) startQuery(pt *portal) error {
 	pt.started = true
 	pt.ctx, pt.cancel = context.WithCancelCause(c.ctx)
-	if _, err := c.srv.watcher.Check(pt.ctx); err != nil {
+	if err := c.srv.eng.Sync(pt.ctx); err != nil {
 		c.log.Warn("refresh lake views", "err", err)
 	}
 	c.setCurrent(pt.cancel)
@@ -162,7 +154,7 @@ func (c *conn) startQuery(pt *portal) error {
 
 // openRows starts the portal's execution: a point read where the engine
 // can answer one, else DuckDB's streaming execution.
-func (c *conn) openRows(pt *portal) (resultRows, error) {
+func (c *conn) openRows(pt *portal) (Result, error) {
 	if pt.p.point != nil {
 		if rows, ok, err := c.pointRows(pt); ok || err != nil {
 			return rows, err
@@ -172,7 +164,7 @@ func (c *conn) openRows(pt *portal) (resultRows, error) {
 	if err != nil {
 		return nil, err
 	}
-	pt.sess = eng.Session()
+	pt.sess = eng.Conn()
 	c.touch(pt.sess)
 	return eng.Execute(pt.ctx, pt.args)
 }

@@ -15,9 +15,9 @@ type prepared struct {
 	// eng is DuckDB's prepared statement (stmtQuery only), engSQL the
 	// text it was prepared from (wrapped when a column needed it), alt
 	// the same statement prepared on the client's other connections.
-	eng    *session.Stmt
+	eng    EngineStmt
 	engSQL string
-	alt    map[*session.Session]*session.Stmt
+	alt    map[EngineConn]EngineStmt
 	// paramOIDs are the parameter types: the client's where it gave one,
 	// else DuckDB's (text when DuckDB cannot tell).
 	paramOIDs []uint32
@@ -87,7 +87,7 @@ func (c *conn) prepareStatementCtx(ctx context.Context, name string, st statemen
 // prepareQuery prepares a query in DuckDB, checks that DuckDB agrees it
 // is read-only, and rewrites it when a column has no wire type.
 func (c *conn) prepareQuery(ctx context.Context, p *prepared) error {
-	if _, err := c.srv.watcher.Check(ctx); err != nil {
+	if err := c.srv.eng.Sync(ctx); err != nil {
 		c.log.Warn("refresh lake views", "err", err)
 	}
 	sess, err := c.freeSession(ctx)

@@ -11,10 +11,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/spysql/spysql/engine/duck"
-	"github.com/spysql/spysql/engine/point"
-	"github.com/spysql/spysql/engine/watch"
 )
 
 // AuthMode is how clients authenticate.
@@ -103,9 +99,7 @@ func (c *Config) fill() error {
 // Server serves the lake of one duck.DB over the PostgreSQL protocol.
 type Server struct {
 	cfg     Config
-	db      *duck.DB
-	watcher *watch.Watcher
-	points  *point.Reader
+	eng     Engine
 	log     *slog.Logger
 	limiter *loginLimiter
 
@@ -119,16 +113,15 @@ type Server struct {
 	pointReads atomic.Int64 // statements answered by a point read
 }
 
-// NewServer checks cfg and fills its defaults.
-func NewServer(db *duck.DB, cfg Config) (*Server, error) {
+// NewServer serves eng with cfg (its defaults filled in); Close closes
+// eng.
+func NewServer(eng Engine, cfg Config) (*Server, error) {
 	if err := cfg.fill(); err != nil {
 		return nil, fmt.Errorf("wire config: %w", err)
 	}
 	return &Server{
 		cfg:     cfg,
-		db:      db,
-		watcher: watch.New(db),
-		points:  point.NewReader(db),
+		eng:     eng,
 		log:     cfg.Logger.With("subsystem", "wire"),
 		limiter: newLoginLimiter(cfg.LoginFailures, cfg.LoginWindow),
 		conns:   map[uint32]*conn{},
@@ -211,8 +204,7 @@ func (s *Server) Close() error {
 		c.shutdown()
 	}
 	s.wg.Wait()
-	s.watcher.Close()
-	s.points.Close()
+	s.eng.Close()
 	return nil
 }
 

@@ -79,10 +79,10 @@ func TestSCRAMAuth(t *testing.T) {
 
 func TestTrustIsExplicit(t *testing.T) {
 	db := startServer(t, newLake(t), Config{}).db
-	if _, err := NewServer(db, Config{}); err == nil {
+	if _, err := NewServer(NewDuckEngine(db), Config{}); err == nil {
 		t.Fatal("a server without users and without trust must not start")
 	}
-	if _, err := NewServer(db, Config{Auth: "md5"}); err == nil {
+	if _, err := NewServer(NewDuckEngine(db), Config{Auth: "md5"}); err == nil {
 		t.Fatal("unknown auth mode accepted")
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"os"
 	"strings"
-
-	"github.com/spysql/spysql/engine/session"
 )
 
 // maxSessionsPerClient bounds the DuckDB connections one client may
@@ -29,7 +27,7 @@ const maxSessionsPerClient = 16
 // runs anything whenever the client's value differs from the one the
 // connection has.
 type sessionPool struct {
-	sess  []*session.Session
+	sess  []EngineConn
 	used  []uint64 // per connection: clock of the last execution on it
 	paths []string // per connection: the search_path it resolves names with
 	tick  uint64
@@ -45,7 +43,7 @@ var defaultPath = pathKey(parseSearchPath(`"$user", public`))
 // the connection used least recently: its suspended portal is
 // superseded and answers 55000 if resumed, as before connections were
 // pooled.
-func (c *conn) freeSession(ctx context.Context) (*session.Session, error) {
+func (c *conn) freeSession(ctx context.Context) (EngineConn, error) {
 	p := &c.pool
 	for _, s := range p.sess {
 		if !s.Busy() {
@@ -53,7 +51,7 @@ func (c *conn) freeSession(ctx context.Context) (*session.Session, error) {
 		}
 	}
 	if len(p.sess) < maxSessionsPerClient {
-		s, err := session.New(ctx, c.srv.db)
+		s, err := c.srv.eng.Open(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -72,7 +70,7 @@ func (c *conn) freeSession(ctx context.Context) (*session.Session, error) {
 }
 
 // syncSession gives s the client's search_path, if it has another.
-func (c *conn) syncSession(ctx context.Context, s *session.Session) error {
+func (c *conn) syncSession(ctx context.Context, s EngineConn) error {
 	want := parseSearchPath(c.settings.vals["search_path"])
 	key := pathKey(want)
 	for i := range c.pool.sess {
@@ -132,7 +130,7 @@ func parseSearchPath(v string) []string {
 func pathKey(names []string) string { return strings.Join(names, "\x00") }
 
 // touch records that s runs or resumes a statement now.
-func (c *conn) touch(s *session.Session) {
+func (c *conn) touch(s EngineConn) {
 	p := &c.pool
 	p.tick++
 	for i := range p.sess {
@@ -145,15 +143,15 @@ func (c *conn) touch(s *session.Session) {
 // stmtFor returns p's DuckDB statement on a free connection: the one it
 // was prepared on if that is free, else the same SQL prepared again on
 // another (kept in p.alt for the next execution).
-func (c *conn) stmtFor(ctx context.Context, p *prepared) (*session.Stmt, error) {
-	if s := p.eng.Session(); !s.Busy() {
+func (c *conn) stmtFor(ctx context.Context, p *prepared) (EngineStmt, error) {
+	if s := p.eng.Conn(); !s.Busy() {
 		return p.eng, c.syncSession(ctx, s)
 	}
 	s, err := c.freeSession(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if s == p.eng.Session() {
+	if s == p.eng.Conn() {
 		return p.eng, nil
 	}
 	if st, ok := p.alt[s]; ok {
@@ -164,7 +162,7 @@ func (c *conn) stmtFor(ctx context.Context, p *prepared) (*session.Stmt, error) 
 		return nil, err
 	}
 	if p.alt == nil {
-		p.alt = map[*session.Session]*session.Stmt{}
+		p.alt = map[EngineConn]EngineStmt{}
 	}
 	p.alt[s] = st
 	return st, nil

@@ -72,7 +72,7 @@ users file written by 'spysql passwd', unless --auth trust is given.`,
 				return err
 			}
 			defer db.Close()
-			srv, err := wire.NewServer(db, cfg)
+			srv, err := wire.NewServer(wire.NewDuckEngine(db), cfg)
 			if err != nil {
 				return err
 			}

@@ -1,0 +1,80 @@
+package wire
+
+import (
+	"context"
+
+	"github.com/spysql/spysql/engine/duck"
+	"github.com/spysql/spysql/engine/point"
+	"github.com/spysql/spysql/engine/session"
+	"github.com/spysql/spysql/engine/watch"
+)
+
+// DuckEngine serves one duck.DB: engine/session connections, point reads
+// from engine/point, views kept current by engine/watch.
+type DuckEngine struct {
+	db      *duck.DB
+	watcher *watch.Watcher
+	points  *point.Reader
+}
+
+var _ Engine = (*DuckEngine)(nil)
+
+// NewDuckEngine serves db; closing the engine leaves db open.
+func NewDuckEngine(db *duck.DB) *DuckEngine {
+	return &DuckEngine{db: db, watcher: watch.New(db), points: point.NewReader(db)}
+}
+
+// Open takes a new DuckDB connection of its own.
+func (e *DuckEngine) Open(ctx context.Context) (EngineConn, error) {
+	s, err := session.New(ctx, e.db)
+	if err != nil {
+		return nil, err
+	}
+	return duckConn{s}, nil
+}
+
+// PointRead answers from the dataset's point index.
+func (e *DuckEngine) PointRead(ctx context.Context, q point.PointQuery, key int64) (Result, error) {
+	rows, err := e.points.Read(ctx, q, key)
+	if err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// Sync refreshes the views if the lake changed.
+func (e *DuckEngine) Sync(ctx context.Context) error {
+	_, err := e.watcher.Check(ctx)
+	return err
+}
+
+// Close stops watching and releases the point indexes.
+func (e *DuckEngine) Close() {
+	e.watcher.Close()
+	e.points.Close()
+}
+
+type duckConn struct{ *session.Session }
+
+func (c duckConn) Prepare(ctx context.Context, query string) (EngineStmt, error) {
+	st, err := c.Session.Prepare(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return duckStmt{st, c}, nil
+}
+
+type duckStmt struct {
+	*session.Stmt
+	conn duckConn
+}
+
+func (st duckStmt) Conn() EngineConn { return st.conn }
+
+func (st duckStmt) Execute(ctx context.Context, args []session.Arg) (Result, error) {
+	rows, err := st.Stmt.Execute(ctx, args)
+	if err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
