@@ -10,7 +10,9 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,6 +23,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgproto3"
 )
 
 func sqlState(err error) string {
@@ -70,10 +73,43 @@ func TestSCRAMAuth(t *testing.T) {
 	if sqlState(err) != "28P01" || !strings.Contains(err.Error(), "too many failed login attempts") {
 		t.Fatalf("after 3 failures: %v", err)
 	}
-	// psql speaks SCRAM too.
-	out, err := exec.Command("psql", ts.connString("bob")+" password=x", "-c", "SELECT 1").CombinedOutput()
-	if err == nil {
-		t.Fatalf("psql with unknown user succeeded: %s", out)
+}
+
+// TestPsqlSCRAM: psql (libpq) logs in with SCRAM-SHA-256 against a users
+// file and runs a query; a wrong password gets PostgreSQL's FATAL text.
+func TestPsqlSCRAM(t *testing.T) {
+	users := NewUsers()
+	if err := users.Set("alice", "s3cret"); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "users")
+	if err := users.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := LoadUsers(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := startServer(t, newLake(t), Config{Auth: AuthSCRAM, Users: loaded})
+	psql := func(password string) (string, error) {
+		cmd := exec.Command("psql", ts.connString("alice"), "-X", "-A", "-t", "-w",
+			"-c", "SELECT 'scram ok' AS s, 6 * 7 AS n")
+		cmd.Env = append(os.Environ(), "PGPASSWORD="+password, "PGSSLMODE=disable", "PGCHANNELBINDING=disable")
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	out, err := psql("s3cret")
+	if err != nil || out != "scram ok|42\n" {
+		t.Fatalf("psql with the right password: %v\n%s", err, out)
+	}
+	out, err = psql("wrong")
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 {
+		t.Fatalf("psql with a wrong password: %v (want exit status 2)\n%s", err, out)
+	}
+	// libpq prints PostgreSQL's 28P01 message as it came.
+	if want := `FATAL:  password authentication failed for user "alice"`; !strings.Contains(out, want) {
+		t.Fatalf("psql with a wrong password:\n%s\nwant %q", out, want)
 	}
 }
 
@@ -294,17 +330,45 @@ func TestCancelAndTimeoutPrepare(t *testing.T) {
 	}
 }
 
+// TestIdleTimeout: an idle session is told why and closed, as PostgreSQL
+// does with idle_session_timeout.
 func TestIdleTimeout(t *testing.T) {
 	ts := startServer(t, newLake(t), Config{IdleTimeout: 200 * time.Millisecond})
-	ctx := context.Background()
-	c, err := pgx.Connect(ctx, ts.connString("u"))
+	// An idle session gets FATAL 57P05 unprompted, then the server closes.
+	nc, err := net.Dial("tcp", ts.addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close(ctx)
-	time.Sleep(600 * time.Millisecond)
-	if _, err := c.Exec(ctx, "SELECT 1"); err == nil {
-		t.Fatal("idle session still open")
+	defer nc.Close()
+	fe := pgproto3.NewFrontend(nc, nc)
+	fe.Send(&pgproto3.StartupMessage{ProtocolVersion: pgproto3.ProtocolVersion30,
+		Parameters: map[string]string{"user": "u", "database": "lake"}})
+	if err := fe.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for {
+		m, err := fe.Receive()
+		if err != nil {
+			t.Fatalf("startup: %v", err)
+		}
+		if _, ok := m.(*pgproto3.ReadyForQuery); ok {
+			break
+		}
+	}
+	idleSince := time.Now()
+	m, err := fe.Receive()
+	e, ok := m.(*pgproto3.ErrorResponse)
+	if err != nil || !ok || e.Severity != "FATAL" || e.Code != "57P05" ||
+		e.Message != "terminating connection due to idle-session timeout" {
+		t.Fatalf("idle session: got %#v, %v; want FATAL 57P05", m, err)
+	}
+	if d := time.Since(idleSince); d < 150*time.Millisecond {
+		t.Fatalf("closed after %v, before the 200ms timeout", d)
+	}
+	// pgproto3 reports a close between messages as io.ErrUnexpectedEOF.
+	if m, err := fe.Receive(); !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("after FATAL: %#v, %v; want the connection closed", m, err)
 	}
 }
 
