@@ -98,6 +98,9 @@ func Build(ctx context.Context, lake store.Lake, b *Bundle, opts BuildOptions) (
 
 	lock, err := acquireLock(ctx, lake.VersionLockFile(id), func() {
 		log.Info("waiting for another build of this version")
+		if opts.pause != nil {
+			opts.pause("waiting")
+		}
 	})
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", id, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -47,23 +48,43 @@ func TestConcurrentBuilds(t *testing.T) {
 	release := make(chan struct{})
 	first := pausedBuild(t, lake, a, BuildOptions{Dates: days}, "locked", release)
 
+	// The second build of v1.0_bars reports that it found the lock busy
+	// ("waiting"), and records whether it ever took the lock ("locked")
+	// before the first released it.
+	waiting := make(chan struct{})
+	var waitOnce sync.Once
+	var lockedEarly atomic.Bool
+	secondOpts := BuildOptions{Dates: days, pause: func(p string) {
+		switch p {
+		case "waiting":
+			waitOnce.Do(func() { close(waiting) })
+		case "locked":
+			select {
+			case <-release:
+			default:
+				lockedEarly.Store(true)
+			}
+		}
+	}}
 	second := make(chan *BuildResult, 1)
 	go func() {
-		res, err := Build(context.Background(), lake, a, BuildOptions{Dates: days})
+		res, err := Build(context.Background(), lake, a, secondOpts)
 		if err != nil {
 			t.Error(err)
 		}
 		second <- res
 	}()
+	select {
+	case <-waiting:
+	case res := <-second:
+		t.Fatalf("a second build of the same version ran while the first held the lock: %+v", res)
+	case <-time.After(30 * time.Second):
+		t.Fatal("the second build never found the lock busy")
+	}
 	// The other version builds to completion while v1.0_bars is locked.
 	res, err := Build(context.Background(), lake, other, BuildOptions{Dates: days})
 	if err != nil || len(res.Built) != 1 {
 		t.Fatalf("other version: %+v, %v", res, err)
-	}
-	select {
-	case <-second:
-		t.Fatal("a second build of the same version ran while the first held the lock")
-	case <-time.After(300 * time.Millisecond):
 	}
 	if d, err := InspectVersion(lake, "v1.1_bars"); err != nil || d.Status != StatusReady {
 		t.Fatalf("v1.1_bars: %+v, %v", d, err)
@@ -74,6 +95,9 @@ func TestConcurrentBuilds(t *testing.T) {
 	}
 	select {
 	case res := <-second:
+		if lockedEarly.Load() {
+			t.Fatal("the second build took the lock while the first held it")
+		}
 		if res == nil || len(res.Built) != 0 || len(res.Skipped) != 1 {
 			t.Fatalf("second build of the same version: %+v (want the date skipped)", res)
 		}
