@@ -47,6 +47,7 @@ var (
 )
 
 func loadFixture(b *testing.B) *benchFixture {
+	pg := needPG(b)
 	fixtureOnce.Do(func() {
 		goldRows := benchSize("SPYSQL_BENCH_ROWS", 5_000_000)
 		bronzeRows := benchSize("SPYSQL_BENCH_BRONZE", 20_000_000)
@@ -159,7 +160,7 @@ func benchConn(b *testing.B, spysql bool) *pgx.Conn {
 	if spysql {
 		return connect(b, f.ts.connString("bench"))
 	}
-	return connect(b, pg.ConnString("postgres"))
+	return connect(b, needPG(b).ConnString("postgres"))
 }
 
 // connect opens a pgx connection closed with the benchmark.

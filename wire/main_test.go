@@ -7,7 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,21 +16,7 @@ import (
 	"github.com/spysql/spysql/wire/internal/pgtest"
 )
 
-// pg is the PostgreSQL 15 every comparison test talks to, started once
-// for the package.
-var pg *pgtest.Postgres
-
 func TestMain(m *testing.M) {
-	if needsPostgres() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		var err error
-		pg, err = pgtest.Start(ctx)
-		cancel()
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "wire tests need PostgreSQL 15:", err)
-			os.Exit(1)
-		}
-	}
 	code := m.Run()
 	if fixture != nil {
 		fixture.ts.srv.Close()
@@ -39,29 +25,35 @@ func TestMain(m *testing.M) {
 	if benchDir != "" {
 		os.RemoveAll(benchDir)
 	}
-	if pg != nil {
-		pg.Stop()
+	if pgServer != nil {
+		pgServer.Stop()
 	}
 	os.Exit(code)
 }
 
-// needsPostgres is false only when running nothing but fuzz targets.
-func needsPostgres() bool {
-	for _, a := range os.Args {
-		if strings.HasPrefix(a, "-test.fuzz=") || strings.HasPrefix(a, "-test.run=^$") && !hasBench() {
-			return false
-		}
-	}
-	return true
-}
+// The PostgreSQL 15 that comparison tests talk to, started by the first
+// test that calls needPG and stopped by TestMain. Protocol, lexer and
+// encoder tests never start it.
+var (
+	pgOnce   sync.Once
+	pgServer *pgtest.Postgres
+	pgErr    error
+)
 
-func hasBench() bool {
-	for _, a := range os.Args {
-		if strings.HasPrefix(a, "-test.bench=") && a != "-test.bench=" {
-			return true
-		}
+// needPG returns the package's PostgreSQL 15, starting it on first use.
+// A test that compares with PostgreSQL fails (never skips) when it cannot
+// start.
+func needPG(t testing.TB) *pgtest.Postgres {
+	t.Helper()
+	pgOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		pgServer, pgErr = pgtest.Start(ctx)
+	})
+	if pgErr != nil {
+		t.Fatalf("this test compares with PostgreSQL 15, which did not start: %v", pgErr)
 	}
-	return false
+	return pgServer
 }
 
 // testServer is a spysql wire server on 127.0.0.1, port 0.

@@ -24,7 +24,7 @@ func TestPGTest(t *testing.T) {
 		t.Fatalf("no scripts in ../testdata/pgtest: %v", err)
 	}
 	ts := startServer(t, newLake(t), Config{})
-	pgAddr := fmt.Sprintf("127.0.0.1:%d", pg.Port)
+	pgAddr := fmt.Sprintf("127.0.0.1:%d", needPG(t).Port)
 	for _, f := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(f), ".json"), func(t *testing.T) {
 			s, err := pgtest.LoadScript(f)

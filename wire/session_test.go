@@ -478,7 +478,7 @@ SELECT * FROM (VALUES (1, 'one'), (2, 'two')) AS t(n, s) ORDER BY n;
 		}
 		return string(out)
 	}
-	got, want := run(ts.connString("u")), run(pg.ConnString("postgres"))
+	got, want := run(ts.connString("u")), run(needPG(t).ConnString("postgres"))
 	if got != want {
 		t.Fatalf("psql output differs\nspysql:\n%s\npostgres:\n%s", got, want)
 	}

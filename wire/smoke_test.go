@@ -10,7 +10,7 @@ import (
 func TestSmoke(t *testing.T) {
 	ts := startServer(t, newLake(t), Config{})
 	ctx := context.Background()
-	for _, cs := range []string{ts.connString("u"), pg.ConnString("postgres")} {
+	for _, cs := range []string{ts.connString("u"), needPG(t).ConnString("postgres")} {
 		c, err := pgx.Connect(ctx, cs)
 		if err != nil {
 			t.Fatal(err)

@@ -85,7 +85,7 @@ func TestTypesMatchPostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sc.Close(ctx)
-	pc, err := pgconn.Connect(ctx, pg.ConnString("postgres"))
+	pc, err := pgconn.Connect(ctx, needPG(t).ConnString("postgres"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestTypesPGX(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sc.Close(ctx)
-	pc, err := pgx.Connect(ctx, pg.ConnString("postgres"))
+	pc, err := pgx.Connect(ctx, needPG(t).ConnString("postgres"))
 	if err != nil {
 		t.Fatal(err)
 	}
