@@ -4,8 +4,12 @@ GO       ?= go
 BIN      := bin/spysql
 LAKE     ?= ./data/lake
 PKGS     := ./...
+# Packages with goroutines, locks or shared state: their tests run once,
+# under the race detector; every other package runs once without it.
+RACE_PKGS := ./wire/... ./engine/point/... ./engine/watch/... ./engine/session/... ./sqlfeatures/... ./stream/...
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: all build test vet fmt-check demo bench fuzz clean
+.PHONY: all build test vet staticcheck fmt-check demo bench fuzz clean
 
 all: build
 
@@ -15,13 +19,18 @@ build:
 vet:
 	$(GO) vet $(PKGS)
 
+staticcheck:
+	$(GO) run $(STATICCHECK) $(PKGS)
+
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-# Every test, with real DuckDB, NATS, PostgreSQL and clients.
-test: fmt-check vet
-	$(GO) test -count=1 -timeout 25m $(PKGS)
+# Every test, with real DuckDB, PostgreSQL and clients; staticcheck; the
+# race detector on RACE_PKGS.
+test: fmt-check vet staticcheck
+	$(GO) test -count=1 -timeout 25m $$($(GO) list $(PKGS) | grep -vxF "$$($(GO) list $(RACE_PKGS))")
+	$(GO) test -race -count=1 -timeout 25m $(RACE_PKGS)
 
 # Synthetic lake -> Silver build -> serve (DEMO_SERVE=0 stops before serving).
 demo: build

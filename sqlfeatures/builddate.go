@@ -68,7 +68,7 @@ func (bd *builder) buildDate(ctx context.Context, s calendar.Session) (*DateSumm
 		return nil, err
 	}
 	if !slices.Equal(before, after) {
-		return nil, fmt.Errorf("Bronze changed while the date was built (%d files before, %d after): build it again", len(before), len(after))
+		return nil, fmt.Errorf("the Bronze inputs changed while the date was built (%d files before, %d after): build it again", len(before), len(after))
 	}
 	bronzeDates := make([]string, len(scope))
 	for i, d := range scope {

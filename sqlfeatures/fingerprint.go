@@ -88,7 +88,7 @@ func fingerprint(b *Bundle) (string, error) {
 	}
 	sort.Strings(doc.Source.Schemas)
 	for _, g := range m.Features.Groups {
-		doc.Features = append(doc.Features, fpGroup{Name: g.Name, Columns: g.Columns})
+		doc.Features = append(doc.Features, fpGroup(g))
 	}
 	for _, p := range m.Parameters {
 		doc.Parameters[p.Name] = fpParam{Type: p.Type, Value: p.Text()}

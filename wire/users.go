@@ -76,7 +76,11 @@ func (u *Users) Set(name, password string) error {
 	if err != nil {
 		return fmt.Errorf("scram client for %s: %w", name, err)
 	}
-	u.m[name] = c.GetStoredCredentials(scram.KeyFactors{Salt: string(salt), Iters: scramIterations})
+	cred, err := c.GetStoredCredentialsWithError(scram.KeyFactors{Salt: string(salt), Iters: scramIterations})
+	if err != nil {
+		return fmt.Errorf("scram verifier for %s: %w", name, err)
+	}
+	u.m[name] = cred
 	return nil
 }
 

@@ -32,7 +32,7 @@ const occTail = 6 + 1 + 8
 func ParseOCC(ticker string) (OCC, error) {
 	s := strings.TrimPrefix(ticker, "O:")
 	if len(s) < 1+occTail || len(s) > 6+occTail {
-		return OCC{}, fmt.Errorf("option symbol %q: want 16 to 21 characters after O:", ticker)
+		return OCC{}, fmt.Errorf("option symbol %q: want 16 to 21 characters after the O: prefix", ticker)
 	}
 	root, tail := s[:len(s)-occTail], s[len(s)-occTail:]
 	for i := 0; i < len(root); i++ {
