@@ -29,10 +29,9 @@ type View struct {
 	// where it was read.
 	File string
 	Path string
-	// Text is the file as read; Query is its single statement without the
-	// trailing ';' and comments after it.
-	Text  string
-	Query string
+	// Text is the file as read: one statement for DuckDB's parser,
+	// optionally ended by ';' and followed by comments.
+	Text string
 	// Deps are the bundle views it reads; Bronze the Bronze tables.
 	Deps      []string
 	Bronze    []store.Table
@@ -124,7 +123,6 @@ func checkView(ctx context.Context, q Querier, m *Manifest, ref SQLRef, names ma
 		return v, []error{&ManifestError{File: m.File, Line: ref.Line, Key: "sql", Msg: fmt.Sprintf("read %s: %v", ref.Path, err)}}, nil
 	}
 	v.Text = string(data)
-	v.Query = firstStatement(v.Text)
 	var errs []error
 	fail := func(at int, key, format string, args ...any) {
 		errs = append(errs, &ManifestError{File: v.Path, Line: lineAt(v.Text, at), Key: key, Msg: fmt.Sprintf(format, args...)})

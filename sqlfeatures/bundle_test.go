@@ -2,6 +2,7 @@ package sqlfeatures
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -117,11 +118,15 @@ func TestFingerprint(t *testing.T) {
 	}
 }
 
-func TestFirstStatement(t *testing.T) {
+// TestViewText: a view file is one statement for DuckDB's parser, which
+// alone decides where it ends: the view created from each file returns
+// exactly the rows of the statement it holds.
+func TestViewText(t *testing.T) {
 	cases := []struct{ in, want string }{
 		{"SELECT 1", "SELECT 1"},
 		{"SELECT 1;", "SELECT 1"},
 		{"SELECT 1 ; -- done\n", "SELECT 1"},
+		{"SELECT 1; -- done", "SELECT 1"},
 		{"SELECT ';' AS s;", "SELECT ';' AS s"},
 		{"SELECT 'it''s;' AS s;", "SELECT 'it''s;' AS s"},
 		{"SELECT E'a\\';' AS s;", "SELECT E'a\\';' AS s"},
@@ -131,10 +136,53 @@ func TestFirstStatement(t *testing.T) {
 		{"SELECT $$a;b$$;", "SELECT $$a;b$$"},
 		{"SELECT $q$a;b$q$ ;", "SELECT $q$a;b$q$"},
 		{"\n  SELECT 1\n", "SELECT 1"},
+		// Nested block comments: the ';' and the first "*/" are inside.
+		{"SELECT 1 AS a /* x /* y; */ z; */, 2 AS b; /* after */", "SELECT 1 AS a, 2 AS b"},
+	}
+	ctx := context.Background()
+	db := parser(t)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	rows := func(query string) string {
+		t.Helper()
+		r, err := conn.QueryContext(ctx, query)
+		if err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		defer r.Close()
+		cols, _ := r.Columns()
+		out := strings.Join(cols, ",") + "\n"
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for r.Next() {
+			if err := r.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			out += fmt.Sprintln(vals...)
+		}
+		if err := r.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
 	}
 	for _, tc := range cases {
-		if got := firstStatement(tc.in); got != tc.want {
-			t.Errorf("firstStatement(%q) = %q, want %q", tc.in, got, tc.want)
+		p, err := parseSQL(ctx, db, tc.in)
+		if err != nil || p.statements != 1 {
+			t.Errorf("%q: DuckDB's parser: %+v, %v; want one statement", tc.in, p, err)
+			continue
+		}
+		if _, err := conn.ExecContext(ctx, createViewSQL(View{Name: "v", Text: tc.in})); err != nil {
+			t.Errorf("%q: create view: %v", tc.in, err)
+			continue
+		}
+		if got, want := rows("SELECT * FROM v"), rows(tc.want); got != want {
+			t.Errorf("%q: view returns\n%s\nwant (%s)\n%s", tc.in, got, tc.want, want)
 		}
 	}
 }

@@ -20,12 +20,20 @@ func Install(ctx context.Context, conn *sql.Conn, b *Bundle) error {
 		}
 	}
 	for _, v := range b.Views {
-		stmt := "CREATE OR REPLACE TEMP VIEW " + duck.QuoteIdent(v.Name) + " AS\n" + v.Query
-		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+		if _, err := conn.ExecContext(ctx, createViewSQL(v)); err != nil {
 			return fmt.Errorf("create view %s (%s): %s", v.Name, v.Path, duck.FirstLine(err))
 		}
 	}
 	return nil
+}
+
+// createViewSQL creates v as a temporary view from the file's whole text.
+// LoadBundle made sure DuckDB's parser finds exactly one statement in it;
+// DuckDB's own statement extraction (run by Exec) ends the view at that
+// statement's ';' and drops what follows, so no second SQL splitter can
+// disagree with DuckDB's (nested comments, dollar quotes, E'\n' escapes).
+func createViewSQL(v View) string {
+	return "CREATE OR REPLACE TEMP VIEW " + duck.QuoteIdent(v.Name) + " AS\n" + v.Text
 }
 
 // Uninstall drops the bundle's views and variables from conn, so a pooled
