@@ -127,8 +127,8 @@ func appendFloatText(dst []byte, f float64, bits int) []byte {
 		}
 		return append(dst, '0')
 	}
-	var buf [32]byte
-	e := strconv.AppendFloat(buf[:0], f, 'e', -1, bits)
+	var buf, buf2 [32]byte
+	e := shortestInside(buf2[:0], strconv.AppendFloat(buf[:0], f, 'e', -1, bits), f, bits)
 	// e is [-]d[.ddd]e±XX; find the exponent.
 	k := len(e) - 1
 	for e[k] != 'e' {
