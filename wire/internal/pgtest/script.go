@@ -21,15 +21,26 @@ import (
 //	  {"until": 1, "expect": [{"Type": "RowDescription", ...}, ...]}
 //	]}
 //
-// Expected messages are normalized (see Normalize) so that what differs
-// between servers for no protocol reason (ParameterStatus, key data,
-// error texts, table OIDs) does not count.
+// Expected messages are PostgreSQL 15's answers, normalized (see
+// Normalize) so that what differs between servers for no protocol reason
+// (ParameterStatus, key data, error texts, table OIDs) does not count.
+// spysql must give the same answers, except for the SQLSTATEs listed in
+// Codes, each a documented difference.
 type Script struct {
 	Description string `json:"description,omitempty"`
 	// Postgres false marks a script that only runs against spysql
-	// (DuckDB-only SQL, spysql's read-only refusals).
-	Postgres *bool  `json:"postgres,omitempty"`
-	Steps    []Step `json:"steps"`
+	// (DuckDB-only SQL); its expectations are written by hand.
+	Postgres *bool `json:"postgres,omitempty"`
+	// PostgresSetup is SQL run on PostgreSQL as its superuser before the
+	// script: roles and tables the conversation needs there.
+	PostgresSetup string `json:"postgresSetup,omitempty"`
+	// PostgresUser is the user the script logs in as on PostgreSQL
+	// (default postgres, a superuser).
+	PostgresUser string `json:"postgresUser,omitempty"`
+	// Codes maps a SQLSTATE PostgreSQL answers to the one spysql answers
+	// instead, for a reason the Description gives.
+	Codes map[string]string `json:"codes,omitempty"`
+	Steps []Step            `json:"steps"`
 }
 
 // Step sends messages, or receives until Until ReadyForQuery messages.
@@ -41,6 +52,33 @@ type Step struct {
 
 // RunsOnPostgres says whether the script is compared with PostgreSQL.
 func (s *Script) RunsOnPostgres() bool { return s.Postgres == nil || *s.Postgres }
+
+// ForSpysql is PostgreSQL's expected messages with the error codes
+// mapped through s.Codes: what spysql must answer.
+func (s *Script) ForSpysql(expect []json.RawMessage) ([]json.RawMessage, error) {
+	if len(s.Codes) == 0 {
+		return expect, nil
+	}
+	out := make([]json.RawMessage, len(expect))
+	for i, raw := range expect {
+		out[i] = raw
+		var m map[string]string
+		if err := json.Unmarshal(raw, &m); err != nil || m["Type"] != "ErrorResponse" && m["Type"] != "NoticeResponse" {
+			continue
+		}
+		to, ok := s.Codes[m["Code"]]
+		if !ok {
+			continue
+		}
+		m["Code"] = to
+		b, err := json.Marshal(m)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = b
+	}
+	return out, nil
+}
 
 // LoadScript reads a script file.
 func LoadScript(path string) (*Script, error) {
