@@ -37,6 +37,7 @@ var (
 	CodeInvalidCursorState           = Code{"24000"}
 	CodeDatatypeMismatch             = Code{"42804"}
 	CodeInvalidTextRepresentation    = Code{"22P02"}
+	CodeCharacterNotInRepertoire     = Code{"22021"}
 	CodeInvalidBinaryRepresentation  = Code{"22P03"}
 	CodeNumericValueOutOfRange       = Code{"22003"}
 	CodeDivisionByZero               = Code{"22012"}

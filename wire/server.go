@@ -102,6 +102,7 @@ type Server struct {
 	eng     Engine
 	log     *slog.Logger
 	limiter *loginLimiter
+	gate    statementGate
 
 	mu       sync.Mutex
 	conns    map[uint32]*conn // by BackendKeyData process id

@@ -3,8 +3,8 @@ package gate
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 	"testing"
+	"unicode/utf8"
 )
 
 // FuzzGate feeds the gate DuckDB's own function names (and whatever the
