@@ -93,6 +93,10 @@ func (c *conn) execPortal(pt *portal, maxRows int, describe bool) error {
 		return c.execEmulated(pt, maxRows, describe)
 	}
 	if !pt.started {
+		pt.ctx, pt.cancel = context.WithCancelCause(c.ctx)
+	}
+	defer c.watchClient(pt.cancel)()
+	if !pt.started {
 		if err := c.startQuery(pt); err != nil {
 			pt.done = true
 			return err
@@ -130,7 +134,6 @@ func (c *conn) execPortal(pt *portal, maxRows int, describe bool) error {
 // columns and formats.
 func (c *conn) startQuery(pt *portal) error {
 	pt.started = true
-	pt.ctx, pt.cancel = context.WithCancelCause(c.ctx)
 	if err := c.srv.eng.Sync(pt.ctx); err != nil {
 		c.log.Warn("refresh lake views", "err", err)
 	}
@@ -224,19 +227,43 @@ func (c *conn) streamRows(pt *portal, maxRows int) (sent int, suspended bool, er
 			out := c.out
 			start := len(out)
 			out = append(out, 'D', 0, 0, 0, 0, byte(ncol>>8), byte(ncol))
+			var big int64 // bytes reserved for large values in this row
 			for j, v := range pt.vecs {
 				if !v.Valid(i) {
 					out = append(out, 0xff, 0xff, 0xff, 0xff)
 					continue
 				}
+				if n, err := c.checkValue(v, i, formatOf(pt.formats, j)); err != nil {
+					c.srv.values.release(big)
+					return sent, false, err
+				} else {
+					big += n
+				}
 				at := len(out)
 				out = append(out, 0, 0, 0, 0)
 				out = pt.enc[j](out, v, i)
+				if n := len(out) - at - 4; n > c.srv.cfg.MaxFieldSize {
+					c.srv.values.release(big)
+					return sent, false, fieldTooLong(n, c.srv.cfg.MaxFieldSize)
+				}
 				be.PutUint32(out[at:], uint32(len(out)-at-4))
+			}
+			if n := len(out) - start - 1; n > math.MaxInt32 {
+				c.srv.values.release(big)
+				return sent, false, fieldTooLong(n, math.MaxInt32)
 			}
 			be.PutUint32(out[start+1:], uint32(len(out)-start-1))
 			c.out = out
 			sent++
+			if big > 0 {
+				// A row with large values goes out now, and its
+				// reservation ends once it is written.
+				err := c.flush()
+				c.srv.values.release(big)
+				if err != nil {
+					return sent, false, err
+				}
+			}
 			if len(c.out) >= flushThreshold {
 				if err := c.flush(); err != nil {
 					return sent, false, err
@@ -350,14 +377,15 @@ func (c *conn) setCurrent(cancel context.CancelCauseFunc) {
 	c.mu.Unlock()
 }
 
-// statementTimeout is the session's statement_timeout, else the
+// statementTimeout is the session's statement_timeout, within the
 // server's.
+//
+// The server's limit is a ceiling: a session may lower it, not raise or
+// remove it (statement_timeout = 0 under a server limit is the limit).
 func (c *conn) statementTimeout() time.Duration {
-	if d := c.settings.statementTimeout(); d > 0 {
-		return d
+	d := c.settings.statementTimeout()
+	if srv := c.srv.cfg.StatementTimeout; srv > 0 && srv < math.MaxInt64 && (d <= 0 || d > srv) {
+		return srv
 	}
-	if d := c.srv.cfg.StatementTimeout; d > 0 && d < math.MaxInt64 {
-		return d
-	}
-	return 0
+	return d
 }
