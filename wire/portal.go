@@ -134,6 +134,7 @@ func (c *conn) execPortal(pt *portal, maxRows int, describe bool) error {
 // columns and formats.
 func (c *conn) startQuery(pt *portal) error {
 	pt.started = true
+	c.log.Debug("statement started")
 	if err := c.srv.eng.Sync(pt.ctx); err != nil {
 		c.log.Warn("refresh lake views", "err", err)
 	}
