@@ -2,6 +2,7 @@ package wire
 
 import (
 	"fmt"
+	"net"
 	"sync"
 
 	"github.com/spysql/spysql/engine/session"
@@ -47,30 +48,61 @@ func (b *valueBudget) release(n int64) {
 }
 
 // checkValue checks a VARCHAR or BLOB value before it is encoded: over
-// MaxFieldSize it is 54000; a large one reserves its bytes (DuckDB's
-// copy and the encoded one) in the server's value budget, or is 53200.
-// It returns the bytes reserved.
-func (c *conn) checkValue(v *session.Vector, i int, format int16) (int64, error) {
-	if k := v.Type.Kind; k != session.KindVarchar && k != session.KindBlob {
-		return 0, nil
+// MaxFieldSize it is 54000; a large one reserves its bytes in the
+// server's value budget (DuckDB's copy, and the encoded one unless it is
+// sent verbatim from DuckDB's memory), or is 53200. It returns the bytes
+// reserved and whether the value goes out verbatim (see streamRows).
+func (c *conn) checkValue(v *session.Vector, i int, format int16) (reserved int64, verbatim bool, err error) {
+	k := v.Type.Kind
+	if k != session.KindVarchar && k != session.KindBlob {
+		return 0, false, nil
 	}
 	raw := int64(len(v.Bytes(i)))
 	size := raw
-	if v.Type.Kind == session.KindBlob && format == 0 {
-		size = 2*raw + 2 // \\x and two hex digits a byte
+	if k == session.KindBlob && format == 0 {
+		size = 2*raw + 2 // \x and two hex digits a byte
 	}
 	if size > int64(c.srv.cfg.MaxFieldSize) {
-		return 0, fieldTooLong(int(min(size, 1<<62)), c.srv.cfg.MaxFieldSize)
+		return 0, false, fieldTooLong(int(min(size, 1<<62)), c.srv.cfg.MaxFieldSize)
 	}
 	if raw < largeValue {
-		return 0, nil
+		return 0, false, nil
 	}
-	need := raw + size
+	verbatim = size == raw // VARCHAR, or BLOB in binary: the bytes as they are
+	need := raw
+	if !verbatim {
+		need += size
+	}
 	if !c.srv.values.reserve(need) {
-		return 0, &pgError{Code: CodeOutOfMemory, Message: "out of memory",
+		return 0, false, &pgError{Code: CodeOutOfMemory, Message: "out of memory",
 			Detail: fmt.Sprintf("a value of %d bytes does not fit in the server's memory for values in flight (%d bytes, shared by all sessions)", raw, c.srv.cfg.ValueMemory)}
 	}
-	return need, nil
+	return need, verbatim, nil
+}
+
+// splice is a large value written to the socket straight from DuckDB's
+// memory, at offset at of the buffered messages.
+type splice struct {
+	at   int
+	data []byte
+}
+
+// flushSplices writes the buffered messages with the spliced values in
+// place (one writev), then empties the buffer.
+func (c *conn) flushSplices(sp []splice) error {
+	bufs := make(net.Buffers, 0, 2*len(sp)+1)
+	prev := 0
+	for _, s := range sp {
+		bufs = append(bufs, c.out[prev:s.at], s.data)
+		prev = s.at
+	}
+	bufs = append(bufs, c.out[prev:])
+	_, err := bufs.WriteTo(c.nc)
+	c.out = c.out[:0]
+	if err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	return nil
 }
 
 // fieldTooLong is PostgreSQL's error for a value over its 1 GB limit

@@ -203,6 +203,7 @@ func (c *conn) setEncoders(pt *portal) error {
 // and the first rows reach the client while DuckDB still works.
 func (c *conn) streamRows(pt *portal, maxRows int) (sent int, suspended bool, err error) {
 	ncol := len(pt.enc)
+	var splices []splice
 	for {
 		if pt.chunk == nil || pt.pos >= pt.chunk.Len() {
 			ch, err := pt.rows.Next()
@@ -229,16 +230,25 @@ func (c *conn) streamRows(pt *portal, maxRows int) (sent int, suspended bool, er
 			start := len(out)
 			out = append(out, 'D', 0, 0, 0, 0, byte(ncol>>8), byte(ncol))
 			var big int64 // bytes reserved for large values in this row
+			spliced := 0  // bytes of the row sent from DuckDB's memory
+			splices = splices[:0]
 			for j, v := range pt.vecs {
 				if !v.Valid(i) {
 					out = append(out, 0xff, 0xff, 0xff, 0xff)
 					continue
 				}
-				if n, err := c.checkValue(v, i, formatOf(pt.formats, j)); err != nil {
+				n, verbatim, err := c.checkValue(v, i, formatOf(pt.formats, j))
+				if err != nil {
 					c.srv.values.release(big)
 					return sent, false, err
-				} else {
-					big += n
+				}
+				big += n
+				if verbatim {
+					b := v.Bytes(i)
+					out = be.AppendUint32(out, uint32(len(b)))
+					splices = append(splices, splice{at: len(out), data: b})
+					spliced += len(b)
+					continue
 				}
 				at := len(out)
 				out = append(out, 0, 0, 0, 0)
@@ -249,17 +259,23 @@ func (c *conn) streamRows(pt *portal, maxRows int) (sent int, suspended bool, er
 				}
 				be.PutUint32(out[at:], uint32(len(out)-at-4))
 			}
-			if n := len(out) - start - 1; n > math.MaxInt32 {
+			if n := len(out) - start - 1 + spliced; n > math.MaxInt32 {
 				c.srv.values.release(big)
 				return sent, false, fieldTooLong(n, math.MaxInt32)
 			}
-			be.PutUint32(out[start+1:], uint32(len(out)-start-1))
+			be.PutUint32(out[start+1:], uint32(len(out)-start-1+spliced))
 			c.out = out
 			sent++
 			if big > 0 {
-				// A row with large values goes out now, and its
+				// A row with large values goes out now (spliced values
+				// are only valid until the next chunk), and its
 				// reservation ends once it is written.
-				err := c.flush()
+				var err error
+				if len(splices) > 0 {
+					err = c.flushSplices(splices)
+				} else {
+					err = c.flush()
+				}
 				c.srv.values.release(big)
 				if err != nil {
 					return sent, false, err
