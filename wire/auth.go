@@ -20,15 +20,16 @@ func (c *conn) authenticate(user string) error {
 		return nil
 	}
 	ip := c.remoteIP()
-	if !c.srv.limiter.allowed(ip) {
+	if !c.srv.limiter.begin(ip) {
 		return &pgError{Severity: "FATAL", Code: CodeInvalidPassword,
 			Message: fmt.Sprintf("too many failed login attempts from %s; try again later", ip)}
 	}
 	err := c.scram(user)
+	c.srv.limiter.end(ip, err != nil)
 	if err != nil {
-		c.srv.limiter.failed(ip)
 		c.srv.log.Info("login failed", "user", user, "addr", ip)
 	}
+	c.srv.logins.Add(1)
 	return err
 }
 
@@ -103,16 +104,26 @@ func mockCredentials(user string) scram.StoredCredentials {
 
 // loginLimiter locks out an address after too many failed logins within
 // a window.
+//
+// An attempt holds a slot while its password is checked: failures plus
+// attempts in progress never pass max, so parallel wrong logins from one
+// address cannot all be evaluated before the first failure is counted.
+// Attempts beyond that wait for one in progress to end (each is bounded
+// by the startup timeout), then are evaluated or refused.
 type loginLimiter struct {
 	max    int
 	window time.Duration
 
-	mu   sync.Mutex
-	fail map[string][]time.Time
+	mu       sync.Mutex
+	cond     *sync.Cond
+	fail     map[string][]time.Time
+	inflight map[string]int
 }
 
 func newLoginLimiter(max int, window time.Duration) *loginLimiter {
-	return &loginLimiter{max: max, window: window, fail: map[string][]time.Time{}}
+	l := &loginLimiter{max: max, window: window, fail: map[string][]time.Time{}, inflight: map[string]int{}}
+	l.cond = sync.NewCond(&l.mu)
+	return l
 }
 
 func (l *loginLimiter) recent(ip string, now time.Time) []time.Time {
@@ -133,17 +144,36 @@ func (l *loginLimiter) recent(ip string, now time.Time) []time.Time {
 	return ts
 }
 
-func (l *loginLimiter) allowed(ip string) bool {
+// begin reserves an evaluation for ip, waiting while the attempts in
+// progress could still fill the limit; false means ip is locked out.
+func (l *loginLimiter) begin(ip string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.recent(ip, time.Now())) < l.max
+	for {
+		failures := len(l.recent(ip, time.Now()))
+		if failures >= l.max {
+			return false
+		}
+		if failures+l.inflight[ip] < l.max {
+			l.inflight[ip]++
+			return true
+		}
+		l.cond.Wait()
+	}
 }
 
-func (l *loginLimiter) failed(ip string) {
+// end releases the evaluation begin reserved, counting a failure.
+func (l *loginLimiter) end(ip string, failed bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := time.Now()
-	l.fail[ip] = append(l.recent(ip, now), now)
+	if l.inflight[ip]--; l.inflight[ip] <= 0 {
+		delete(l.inflight, ip)
+	}
+	if failed {
+		now := time.Now()
+		l.fail[ip] = append(l.recent(ip, now), now)
+	}
+	l.cond.Broadcast()
 }
 
 // cancelKey is the BackendKeyData of a session: a random process id and

@@ -32,6 +32,7 @@ const flushThreshold = 64 << 10
 type conn struct {
 	srv *Server
 	nc  net.Conn
+	raw net.Conn // the TCP connection under TLS, for clientGone
 	be  *pgproto3.Backend
 	out []byte
 	log *slog.Logger
@@ -49,33 +50,39 @@ type conn struct {
 	savepoints      []string
 	ignoreUntilSync bool
 	implicitBlock   bool // a Query message of several statements is running
+	idleInTxn       bool // the armed idle timeout is the in-transaction one
 
 	mu      sync.Mutex
 	current context.CancelCauseFunc // the running statement's
 }
 
 // serveConn runs one connection from startup to termination.
-func (s *Server) serveConn(ctx context.Context, nc net.Conn) {
+// An overflow connection (beyond MaxConnections) may only deliver a
+// CancelRequest; its startup gets 53300.
+func (s *Server) serveConn(ctx context.Context, nc net.Conn, overflow bool) {
 	defer nc.Close()
 	c := &conn{
-		srv: s, nc: nc, log: s.log.With("remote", nc.RemoteAddr().String()),
+		srv: s, nc: nc, raw: nc, log: s.log.With("remote", nc.RemoteAddr().String()),
 		stmts: map[string]*prepared{}, portals: map[string]*portal{}, txn: txnIdle,
 		key: newCancelKey(),
 	}
 	c.ctx, c.cancelConn = context.WithCancelCause(ctx)
 	defer c.cancelConn(nil)
 	c.be = c.newBackend(nc)
-	nc.SetDeadline(time.Now().Add(s.cfg.StartupTimeout))
+	startupTimeout := s.cfg.StartupTimeout
+	if overflow {
+		startupTimeout = min(startupTimeout, overflowStartupTimeout)
+	}
+	nc.SetDeadline(time.Now().Add(startupTimeout))
 	startup, err := c.startup()
 	if err != nil || startup == nil {
 		c.fatal(err)
 		return
 	}
-	if !s.acquire() {
-		c.fatal(&pgError{Severity: "FATAL", Code: CodeTooManyConnections, Message: "sorry, too many clients already"})
+	if overflow {
+		c.fatal(errTooManyConnections())
 		return
 	}
-	defer s.release()
 	if err := c.login(startup); err != nil {
 		c.fatal(err)
 		return
@@ -200,11 +207,21 @@ func (c *conn) loop() error {
 		if err != nil {
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
-				return &pgError{Severity: "FATAL", Code: CodeIdleSessionTimeout, Message: "terminating connection due to idle-session timeout"}
+				return c.idleTimeoutError()
 			}
 			var tooBig *pgproto3.ExceededMaxBodyLenErr
 			if errors.As(err, &tooBig) {
 				return &pgError{Severity: "FATAL", Code: CodeProtocolViolation, Message: fmt.Sprintf("message too large (%d bytes)", tooBig.ActualBodyLen)}
+			}
+			if malformedMessage(err) {
+				// The message was read whole, only its body is wrong:
+				// report it and skip to Sync, as PostgreSQL does.
+				c.send(errorf(CodeProtocolViolation, "invalid message format: %v", err).response())
+				if err := c.flush(); err != nil {
+					return err
+				}
+				c.ignoreUntilSync = true
+				continue
 			}
 			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 				return io.EOF
@@ -230,14 +247,41 @@ func (c *conn) loop() error {
 	}
 }
 
+// malformedMessage reports whether Receive's error is a message body
+// that does not decode (the stream is still in step): pgproto3 returns
+// io.EOF itself only from a body's decoder, since it turns a connection's
+// EOF into io.ErrUnexpectedEOF, and its decoders' own errors say "body".
+func malformedMessage(err error) bool {
+	if err == io.EOF {
+		return true
+	}
+	s := err.Error()
+	return strings.Contains(s, " body is invalid") || strings.Contains(s, " body must have length")
+}
+
 // armIdleTimeout sets a read deadline when the session is idle outside
 // a transaction and an idle timeout is configured.
+// In a transaction block the idle-in-transaction timeout applies
+// instead (PostgreSQL's idle_in_transaction_session_timeout), so BEGIN
+// does not lift the limit.
 func (c *conn) armIdleTimeout() error {
 	d := c.srv.cfg.IdleTimeout
-	if d <= 0 || c.txn != txnIdle || len(c.out) > 0 {
+	c.idleInTxn = c.txn != txnIdle
+	if c.idleInTxn {
+		d = c.srv.cfg.IdleInTransactionTimeout
+	}
+	if d <= 0 || len(c.out) > 0 {
 		return nil
 	}
 	return c.nc.SetReadDeadline(time.Now().Add(d))
+}
+
+// idleTimeoutError is the FATAL error of an idle timeout that fired.
+func (c *conn) idleTimeoutError() *pgError {
+	if c.idleInTxn {
+		return &pgError{Severity: "FATAL", Code: CodeIdleInTransactionTimeout, Message: "terminating connection due to idle-in-transaction timeout"}
+	}
+	return &pgError{Severity: "FATAL", Code: CodeIdleSessionTimeout, Message: "terminating connection due to idle-session timeout"}
 }
 
 // dispatch handles one message. Only connection-fatal errors are

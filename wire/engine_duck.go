@@ -7,6 +7,7 @@ import (
 	"github.com/spysql/spysql/engine/point"
 	"github.com/spysql/spysql/engine/session"
 	"github.com/spysql/spysql/engine/watch"
+	"github.com/spysql/spysql/wire/gate"
 )
 
 // DuckEngine serves one duck.DB: engine/session connections, point reads
@@ -52,6 +53,17 @@ func (e *DuckEngine) Sync(ctx context.Context) error {
 func (e *DuckEngine) Close() {
 	e.watcher.Close()
 	e.points.Close()
+}
+
+var _ ParseTreeEngine = (*DuckEngine)(nil)
+
+// ParseTree is DuckDB's parse of sql as JSON, for the statement gate.
+func (e *DuckEngine) ParseTree(ctx context.Context, sql string) ([]byte, error) {
+	var tree string
+	if err := e.db.SQL().QueryRowContext(ctx, gate.SerializeSQL, sql).Scan(&tree); err != nil {
+		return nil, err
+	}
+	return []byte(tree), nil
 }
 
 type duckConn struct{ *session.Session }

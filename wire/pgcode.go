@@ -15,12 +15,14 @@ var (
 	CodeActiveSQLTransaction         = Code{"25001"}
 	CodeNoActiveSQLTransaction       = Code{"25P01"}
 	CodeInFailedSQLTransaction       = Code{"25P02"}
+	CodeIdleInTransactionTimeout     = Code{"25P03"}
 	CodeReadOnlySQLTransaction       = Code{"25006"}
 	CodeProtocolViolation            = Code{"08P01"}
 	CodeInvalidAuthorization         = Code{"28000"}
 	CodeInvalidPassword              = Code{"28P01"}
 	CodeTooManyConnections           = Code{"53300"}
 	CodeOutOfMemory                  = Code{"53200"}
+	CodeProgramLimitExceeded         = Code{"54000"}
 	CodeQueryCanceled                = Code{"57014"}
 	CodeAdminShutdown                = Code{"57P01"}
 	CodeIdleSessionTimeout           = Code{"57P05"}
@@ -37,6 +39,7 @@ var (
 	CodeInvalidCursorState           = Code{"24000"}
 	CodeDatatypeMismatch             = Code{"42804"}
 	CodeInvalidTextRepresentation    = Code{"22P02"}
+	CodeCharacterNotInRepertoire     = Code{"22021"}
 	CodeInvalidBinaryRepresentation  = Code{"22P03"}
 	CodeNumericValueOutOfRange       = Code{"22003"}
 	CodeDivisionByZero               = Code{"22012"}

@@ -93,6 +93,10 @@ func (c *conn) execPortal(pt *portal, maxRows int, describe bool) error {
 		return c.execEmulated(pt, maxRows, describe)
 	}
 	if !pt.started {
+		pt.ctx, pt.cancel = context.WithCancelCause(c.ctx)
+	}
+	defer c.watchClient(pt.cancel)()
+	if !pt.started {
 		if err := c.startQuery(pt); err != nil {
 			pt.done = true
 			return err
@@ -130,7 +134,7 @@ func (c *conn) execPortal(pt *portal, maxRows int, describe bool) error {
 // columns and formats.
 func (c *conn) startQuery(pt *portal) error {
 	pt.started = true
-	pt.ctx, pt.cancel = context.WithCancelCause(c.ctx)
+	c.log.Debug("statement started")
 	if err := c.srv.eng.Sync(pt.ctx); err != nil {
 		c.log.Warn("refresh lake views", "err", err)
 	}
@@ -199,6 +203,7 @@ func (c *conn) setEncoders(pt *portal) error {
 // and the first rows reach the client while DuckDB still works.
 func (c *conn) streamRows(pt *portal, maxRows int) (sent int, suspended bool, err error) {
 	ncol := len(pt.enc)
+	var splices []splice
 	for {
 		if pt.chunk == nil || pt.pos >= pt.chunk.Len() {
 			ch, err := pt.rows.Next()
@@ -224,19 +229,58 @@ func (c *conn) streamRows(pt *portal, maxRows int) (sent int, suspended bool, er
 			out := c.out
 			start := len(out)
 			out = append(out, 'D', 0, 0, 0, 0, byte(ncol>>8), byte(ncol))
+			var big int64 // bytes reserved for large values in this row
+			spliced := 0  // bytes of the row sent from DuckDB's memory
+			splices = splices[:0]
 			for j, v := range pt.vecs {
 				if !v.Valid(i) {
 					out = append(out, 0xff, 0xff, 0xff, 0xff)
 					continue
 				}
+				n, verbatim, err := c.checkValue(v, i, formatOf(pt.formats, j))
+				if err != nil {
+					c.srv.values.release(big)
+					return sent, false, err
+				}
+				big += n
+				if verbatim {
+					b := v.Bytes(i)
+					out = be.AppendUint32(out, uint32(len(b)))
+					splices = append(splices, splice{at: len(out), data: b})
+					spliced += len(b)
+					continue
+				}
 				at := len(out)
 				out = append(out, 0, 0, 0, 0)
 				out = pt.enc[j](out, v, i)
+				if n := len(out) - at - 4; n > c.srv.cfg.MaxFieldSize {
+					c.srv.values.release(big)
+					return sent, false, fieldTooLong(n, c.srv.cfg.MaxFieldSize)
+				}
 				be.PutUint32(out[at:], uint32(len(out)-at-4))
 			}
-			be.PutUint32(out[start+1:], uint32(len(out)-start-1))
+			if n := len(out) - start - 1 + spliced; n > math.MaxInt32 {
+				c.srv.values.release(big)
+				return sent, false, fieldTooLong(n, math.MaxInt32)
+			}
+			be.PutUint32(out[start+1:], uint32(len(out)-start-1+spliced))
 			c.out = out
 			sent++
+			if big > 0 {
+				// A row with large values goes out now (spliced values
+				// are only valid until the next chunk), and its
+				// reservation ends once it is written.
+				var err error
+				if len(splices) > 0 {
+					err = c.flushSplices(splices)
+				} else {
+					err = c.flush()
+				}
+				c.srv.values.release(big)
+				if err != nil {
+					return sent, false, err
+				}
+			}
 			if len(c.out) >= flushThreshold {
 				if err := c.flush(); err != nil {
 					return sent, false, err
@@ -350,14 +394,15 @@ func (c *conn) setCurrent(cancel context.CancelCauseFunc) {
 	c.mu.Unlock()
 }
 
-// statementTimeout is the session's statement_timeout, else the
+// statementTimeout is the session's statement_timeout, within the
 // server's.
+//
+// The server's limit is a ceiling: a session may lower it, not raise or
+// remove it (statement_timeout = 0 under a server limit is the limit).
 func (c *conn) statementTimeout() time.Duration {
-	if d := c.settings.statementTimeout(); d > 0 {
-		return d
+	d := c.settings.statementTimeout()
+	if srv := c.srv.cfg.StatementTimeout; srv > 0 && srv < math.MaxInt64 && (d <= 0 || d > srv) {
+		return srv
 	}
-	if d := c.srv.cfg.StatementTimeout; d > 0 && d < math.MaxInt64 {
-		return d
-	}
-	return 0
+	return d
 }

@@ -90,6 +90,13 @@ func (c *conn) prepareQuery(ctx context.Context, p *prepared) error {
 	if err := c.srv.eng.Sync(ctx); err != nil {
 		c.log.Warn("refresh lake views", "err", err)
 	}
+	gated := p.st.sql
+	if p.st.explained != "" {
+		gated = p.st.explained
+	}
+	if err := c.srv.checkGate(ctx, gated); err != nil {
+		return err
+	}
 	sess, err := c.freeSession(ctx)
 	if err != nil {
 		return err

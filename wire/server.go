@@ -31,18 +31,30 @@ type Config struct {
 	Users *Users
 	// TLS, if set, answers SSLRequest with 'S' and runs TLS.
 	TLS *tls.Config
-	// MaxConnections bounds concurrent client sessions (default 100);
-	// beyond it clients get 53300.
+	// MaxConnections bounds concurrent connections (default 100),
+	// counted from their first byte, before any startup packet; beyond
+	// it clients get 53300 (a few more sockets may wait
+	// overflowStartupTimeout to deliver a CancelRequest).
 	MaxConnections int
-	// StatementTimeout bounds every statement unless the session sets
-	// statement_timeout (default 0: none).
+	// StatementTimeout bounds every statement (default 0: none); a
+	// session's statement_timeout may lower it, not raise or remove it.
 	StatementTimeout time.Duration
 	// IdleTimeout closes a session idle that long outside a transaction
 	// (default 0: never) with 57P05.
 	IdleTimeout time.Duration
+	// IdleInTransactionTimeout closes a session idle that long inside a
+	// transaction block with 25P03 (default: IdleTimeout; negative: never).
+	IdleInTransactionTimeout time.Duration
 	// StartupTimeout bounds the startup and authentication exchange
 	// (default 10s).
 	StartupTimeout time.Duration
+	// MaxFieldSize bounds one result value (default and most 1 GB - 1, as
+	// PostgreSQL); beyond it the statement fails with 54000.
+	MaxFieldSize int
+	// ValueMemory bounds the bytes of large result values (1 MiB and up,
+	// counted twice: DuckDB's copy and the encoded one) that all sessions
+	// hold at once (default 1 GiB); past it a statement fails with 53200.
+	ValueMemory int64
 	// MaxMessageSize bounds one client message (default 16 MiB).
 	MaxMessageSize int
 	// LoginFailures failed logins from one address within LoginWindow
@@ -75,8 +87,17 @@ func (c *Config) fill() error {
 	if c.MaxConnections <= 0 {
 		c.MaxConnections = 100
 	}
+	if c.IdleInTransactionTimeout == 0 {
+		c.IdleInTransactionTimeout = c.IdleTimeout
+	}
 	if c.StartupTimeout <= 0 {
 		c.StartupTimeout = 10 * time.Second
+	}
+	if c.MaxFieldSize <= 0 || c.MaxFieldSize > maxFieldSize {
+		c.MaxFieldSize = maxFieldSize
+	}
+	if c.ValueMemory <= 0 {
+		c.ValueMemory = 1 << 30
 	}
 	if c.MaxMessageSize <= 0 {
 		c.MaxMessageSize = 16 << 20
@@ -102,15 +123,19 @@ type Server struct {
 	eng     Engine
 	log     *slog.Logger
 	limiter *loginLimiter
+	gate    statementGate
+	values  valueBudget
 
 	mu       sync.Mutex
 	conns    map[uint32]*conn // by BackendKeyData process id
-	sessions int              // authenticated + starting sessions
+	sockets  int              // accepted connections, from their first byte
+	overflow int              // of which beyond MaxConnections (cancel requests)
 	closing  bool
 	lns      []net.Listener
 	wg       sync.WaitGroup
 
 	pointReads atomic.Int64 // statements answered by a point read
+	logins     atomic.Int64 // SCRAM exchanges evaluated (tests)
 }
 
 // NewServer serves eng with cfg (its defaults filled in); Close closes
@@ -124,6 +149,7 @@ func NewServer(eng Engine, cfg Config) (*Server, error) {
 		eng:     eng,
 		log:     cfg.Logger.With("subsystem", "wire"),
 		limiter: newLoginLimiter(cfg.LoginFailures, cfg.LoginWindow),
+		values:  valueBudget{limit: cfg.ValueMemory},
 		conns:   map[uint32]*conn{},
 	}, nil
 }
@@ -141,6 +167,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.mu.Unlock()
 	stop := context.AfterFunc(ctx, func() { s.Close() })
 	defer stop()
+	var backoff time.Duration
 	for {
 		nc, err := ln.Accept()
 		if err != nil {
@@ -150,23 +177,37 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			if closing {
 				return nil
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				time.Sleep(10 * time.Millisecond)
-				continue
+			if errors.Is(err, net.ErrClosed) {
+				return fmt.Errorf("accept: %w", err)
 			}
-			return fmt.Errorf("accept: %w", err)
+			// EMFILE, ENFILE, ECONNABORTED, timeouts: the listener is
+			// fine, the moment is not. Back off and go on serving.
+			backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+			s.log.Warn("accept failed, backing off", "err", err, "backoff", backoff)
+			select {
+			case <-time.After(backoff):
+			case <-ctx.Done():
+			}
+			continue
 		}
+		backoff = 0
 		s.mu.Lock()
 		if s.closing {
 			s.mu.Unlock()
 			nc.Close()
 			return nil
 		}
+		adm := s.admitLocked()
+		if adm == admitRefused {
+			s.mu.Unlock()
+			go refuseConn(nc)
+			continue
+		}
 		// Add under the lock that Close takes, so Wait never races it.
 		s.wg.Add(1)
 		s.mu.Unlock()
 		go func() {
+			defer s.leave(adm)
 			defer s.wg.Done()
 			// A bug reached by one client ends that connection, not the
 			// server; serveConn's own defers have run by now.
@@ -176,7 +217,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 					nc.Close()
 				}
 			}()
-			s.serveConn(ctx, nc)
+			s.serveConn(ctx, nc, adm == admitOverflow)
 		}()
 	}
 }
@@ -206,24 +247,6 @@ func (s *Server) Close() error {
 	s.wg.Wait()
 	s.eng.Close()
 	return nil
-}
-
-// acquire reserves a session slot; false means max_connections is
-// reached.
-func (s *Server) acquire() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.sessions >= s.cfg.MaxConnections || s.closing {
-		return false
-	}
-	s.sessions++
-	return true
-}
-
-func (s *Server) release() {
-	s.mu.Lock()
-	s.sessions--
-	s.mu.Unlock()
 }
 
 // register gives c a unique process id for BackendKeyData.

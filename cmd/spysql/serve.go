@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,6 +21,8 @@ const version = "0.1"
 func newServeCmd(g *globals) *cobra.Command {
 	var (
 		listen, auth, usersFile, tlsCert, tlsKey, memory string
+		tempLimit, valueMemory                           string
+		idleTxnTimeout                                   time.Duration
 		maxConns, threads                                int
 		stmtTimeout, idleTimeout                         time.Duration
 		noPointReads                                     bool
@@ -35,13 +39,21 @@ users file written by 'spysql passwd', unless --auth trust is given.`,
 			ctx := cmd.Context()
 			log := g.logger(cmd.ErrOrStderr())
 			cfg := wire.Config{
-				Auth:             wire.AuthMode(auth),
-				MaxConnections:   maxConns,
-				StatementTimeout: stmtTimeout,
-				IdleTimeout:      idleTimeout,
-				Version:          version,
-				Logger:           log,
-				NoPointReads:     noPointReads,
+				Auth:                     wire.AuthMode(auth),
+				MaxConnections:           maxConns,
+				StatementTimeout:         stmtTimeout,
+				IdleTimeout:              idleTimeout,
+				IdleInTransactionTimeout: idleTxnTimeout,
+				Version:                  version,
+				Logger:                   log,
+				NoPointReads:             noPointReads,
+			}
+			if valueMemory != "" {
+				n, err := parseBytes(valueMemory)
+				if err != nil {
+					return fmt.Errorf("--value-memory: %w", err)
+				}
+				cfg.ValueMemory = n
 			}
 			if cfg.Auth == wire.AuthSCRAM || cfg.Auth == "" {
 				if usersFile == "" {
@@ -67,7 +79,7 @@ users file written by 'spysql passwd', unless --auth trust is given.`,
 			if err != nil {
 				return err
 			}
-			db, err := duck.Open(ctx, lake, duck.Config{Threads: threads, MemoryLimit: memory, Sandbox: true})
+			db, err := duck.Open(ctx, lake, duck.Config{Threads: threads, MemoryLimit: memory, Sandbox: true, TempLimit: tempLimit})
 			if err != nil {
 				return err
 			}
@@ -98,6 +110,30 @@ users file written by 'spysql passwd', unless --auth trust is given.`,
 	f.DurationVar(&idleTimeout, "idle-timeout", time.Hour, "close sessions idle this long outside a transaction (0: never)")
 	f.StringVar(&memory, "memory-limit", "", "DuckDB memory limit, e.g. 4GB (default: 80% of RAM)")
 	f.IntVar(&threads, "threads", 0, "DuckDB threads (0: all cores)")
+	f.StringVar(&tempLimit, "temp-limit", "", "cap on DuckDB's private spill directory, e.g. 20GB (default: 90% of free disk)")
+	f.StringVar(&valueMemory, "value-memory", "1GB", "memory for large result values (1 MiB and up) of all sessions at once; past it 53200")
+	f.DurationVar(&idleTxnTimeout, "idle-in-transaction-timeout", 0, "close sessions idle this long inside a transaction with 25P03 (0: the --idle-timeout)")
 	f.BoolVar(&noPointReads, "no-point-reads", false, "run keyed lookups on Gold in DuckDB even where a point index exists (spysql index)")
 	return cmd
+}
+
+// parseBytes reads a size such as 512MB, 1GB or 1073741824 (bytes).
+func parseBytes(v string) (int64, error) {
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1000}, {"MB", 1000 * 1000}, {"GB", 1000 * 1000 * 1000}, {"B", 1}}
+	s := strings.ToUpper(strings.TrimSpace(v))
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("invalid size %q (e.g. 512MB, 1GB)", v)
+	}
+	return n * mult, nil
 }

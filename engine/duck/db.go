@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -25,8 +26,12 @@ type Config struct {
 	// default (80% of RAM).
 	MemoryLimit string
 	// Sandbox limits DuckDB to reading the lake: external access off except
-	// the lake directory, configuration locked. Used by the wire server.
+	// the lake directory, configuration locked, spilling to a private
+	// directory (see spillDir). Used by the wire server.
 	Sandbox bool
+	// TempLimit caps the spill directory (DuckDB max_temp_directory_size,
+	// e.g. "10GB"); "" means DuckDB's default (90% of the free disk).
+	TempLimit string
 }
 
 // DB is one embedded DuckDB database with the lake's views registered. It
@@ -38,7 +43,8 @@ type DB struct {
 	sql       *sql.DB
 	// gold maps the lower-cased names of the registered gold views to
 	// their file names ("" when two differ only in case).
-	gold atomic.Pointer[map[string]string]
+	gold  atomic.Pointer[map[string]string]
+	spill string // private spill directory, removed by Close
 }
 
 // Open starts an in-memory DuckDB for lake: TimeZone UTC, extension
@@ -61,11 +67,24 @@ func Open(ctx context.Context, lake store.Lake, cfg Config) (*DB, error) {
 	if cfg.MemoryLimit != "" {
 		q.Set("memory_limit", cfg.MemoryLimit)
 	}
+	if cfg.TempLimit != "" {
+		q.Set("max_temp_directory_size", cfg.TempLimit)
+	}
+	spill, err := spillDir(lake.Root(), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open engine: %w", err)
+	}
+	if spill != "" {
+		q.Set("temp_directory", spill)
+	}
 	connector, err := duckdb.NewConnector("?"+q.Encode(), nil)
 	if err != nil {
+		if spill != "" {
+			os.RemoveAll(spill)
+		}
 		return nil, fmt.Errorf("open duckdb: %w", err)
 	}
-	db := &DB{lake: lake, cal: cal, connector: connector, sql: sql.OpenDB(connector)}
+	db := &DB{lake: lake, cal: cal, connector: connector, sql: sql.OpenDB(connector), spill: spill}
 	if err := db.init(ctx, cfg); err != nil {
 		db.Close()
 		return nil, err
@@ -115,7 +134,13 @@ func (db *DB) Calendar() *calendar.Calendar { return db.cal }
 
 // Close closes every connection and the database.
 func (db *DB) Close() error {
-	return db.sql.Close()
+	err := db.sql.Close()
+	if db.spill != "" {
+		if rerr := os.RemoveAll(db.spill); rerr != nil && err == nil {
+			err = fmt.Errorf("remove spill directory: %w", rerr)
+		}
+	}
+	return err
 }
 
 // FirstLine is the first line of an error's message: DuckDB appends the

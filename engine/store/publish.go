@@ -19,7 +19,7 @@ func TempFile(dir, name string) (*os.File, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", dir, err)
 	}
-	f, err := os.CreateTemp(dir, "."+name+".*.tmp")
+	f, err := os.CreateTemp(dir, tempPattern(name))
 	if err != nil {
 		return nil, fmt.Errorf("temp file in %s: %w", dir, err)
 	}
@@ -83,6 +83,7 @@ func Publish(tmp *os.File, final string, replace bool) (PublishResult, error) {
 			if !same {
 				return 0, fmt.Errorf("publish %s: %w", final, ErrExists)
 			}
+			removeStaleTemps(filepath.Dir(final), filepath.Base(final))
 			return Unchanged, nil
 		}
 		result = Replaced
@@ -109,6 +110,7 @@ func Publish(tmp *os.File, final string, replace bool) (PublishResult, error) {
 	if err := SyncDir(filepath.Dir(final)); err != nil {
 		return 0, err
 	}
+	removeStaleTemps(filepath.Dir(final), filepath.Base(final))
 	return result, nil
 }
 
