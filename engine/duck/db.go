@@ -27,6 +27,9 @@ type Config struct {
 	// Sandbox limits DuckDB to reading the lake: external access off except
 	// the lake directory, configuration locked. Used by the wire server.
 	Sandbox bool
+	// Catalog, when set, lists views Refresh adds to the gold and lake
+	// schemas (the Gold curator's metadata tables); nil adds none.
+	Catalog func(ctx context.Context, lake store.Lake) ([]CatalogView, error)
 }
 
 // DB is one embedded DuckDB database with the lake's views registered. It
@@ -38,7 +41,8 @@ type DB struct {
 	sql       *sql.DB
 	// gold maps the lower-cased names of the registered gold views to
 	// their file names ("" when two differ only in case).
-	gold atomic.Pointer[map[string]string]
+	gold    atomic.Pointer[map[string]string]
+	catalog func(ctx context.Context, lake store.Lake) ([]CatalogView, error)
 }
 
 // Open starts an in-memory DuckDB for lake: TimeZone UTC, extension
@@ -65,7 +69,7 @@ func Open(ctx context.Context, lake store.Lake, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open duckdb: %w", err)
 	}
-	db := &DB{lake: lake, cal: cal, connector: connector, sql: sql.OpenDB(connector)}
+	db := &DB{lake: lake, cal: cal, connector: connector, sql: sql.OpenDB(connector), catalog: cfg.Catalog}
 	if err := db.init(ctx, cfg); err != nil {
 		db.Close()
 		return nil, err

@@ -117,3 +117,86 @@ func (l Lake) GoldEvaluationDir() string { return filepath.Join(l.root, "gold", 
 func (l Lake) GoldSignalsDir() string {
 	return filepath.Join(l.root, "gold", "streaming", "signals")
 }
+
+// Gold training datasets are promoted as immutable promotion directories,
+// one per promotion or rollback, under gold/training/_history/<dataset>/
+// (000001, 000002, ...), each holding <dataset>.parquet and
+// <dataset>_metadata.json. One symlink, <dataset>.current, points at the
+// current one and is replaced by a single rename, so the file and its
+// metadata change together. The public names <dataset>.parquet and
+// <dataset>_metadata.json are fixed symlinks through it.
+
+// GoldDatasetFile is the public path of a training dataset.
+func (l Lake) GoldDatasetFile(dataset string) string {
+	return filepath.Join(l.GoldTrainingDir(), dataset+".parquet")
+}
+
+// GoldMetadataFile is the public path of a training dataset's metadata.
+func (l Lake) GoldMetadataFile(dataset string) string {
+	return filepath.Join(l.GoldTrainingDir(), dataset+"_metadata.json")
+}
+
+// GoldCurrentLink is the symlink naming a dataset's current promotion.
+func (l Lake) GoldCurrentLink(dataset string) string {
+	return filepath.Join(l.GoldTrainingDir(), dataset+".current")
+}
+
+// GoldHistoryDir holds every promotion of a dataset.
+func (l Lake) GoldHistoryDir(dataset string) string {
+	return filepath.Join(l.GoldTrainingDir(), "_history", dataset)
+}
+
+// GoldPromotionName is the directory name of promotion n (000001...).
+func GoldPromotionName(n int) string { return fmt.Sprintf("%06d", n) }
+
+// GoldPromotionDir is promotion n of a dataset.
+func (l Lake) GoldPromotionDir(dataset string, n int) string {
+	return filepath.Join(l.GoldHistoryDir(dataset), GoldPromotionName(n))
+}
+
+// GoldLockFile serializes promotions and rollbacks of one dataset.
+func (l Lake) GoldLockFile(dataset string) string {
+	return filepath.Join(l.GoldTrainingDir(), "_history", ".locks", dataset+".lock")
+}
+
+// GoldDatasetResolved is the file gold.<dataset> reads now: the public
+// path with its symlinks resolved when they stay inside gold/training
+// (a promoted dataset's current immutable file), else the public path.
+func (l Lake) GoldDatasetResolved(dataset string) string {
+	p := l.GoldDatasetFile(dataset)
+	r, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return p
+	}
+	base, err := filepath.EvalSymlinks(l.GoldTrainingDir())
+	if err != nil {
+		return p
+	}
+	if rel, err := filepath.Rel(base, r); err != nil || !filepath.IsLocal(rel) {
+		return p
+	}
+	return r
+}
+
+// GoldBacktestFile is the evaluation file of one trading date.
+func (l Lake) GoldBacktestFile(date string) string {
+	return filepath.Join(l.GoldEvaluationDir(), "backtest_"+date+".parquet")
+}
+
+// GoldBacktestGlob matches every evaluation file.
+func (l Lake) GoldBacktestGlob() string {
+	return filepath.Join(l.GoldEvaluationDir(), "backtest_*.parquet")
+}
+
+// GoldEvaluationLockFile serializes writers of evaluation files.
+func (l Lake) GoldEvaluationLockFile() string {
+	return filepath.Join(l.GoldEvaluationDir(), ".evaluation.lock")
+}
+
+// SilverArchiveDir holds archived Silver versions, out of every listing.
+func (l Lake) SilverArchiveDir() string { return filepath.Join(l.root, "silver", "archive") }
+
+// ArchivedVersionDir is an archived Silver version.
+func (l Lake) ArchivedVersionDir(versionID string) string {
+	return filepath.Join(l.SilverArchiveDir(), versionID)
+}
