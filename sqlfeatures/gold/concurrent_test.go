@@ -9,7 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/duck"
 	"github.com/spysql/spysql/wire"
 )
 
@@ -33,7 +33,7 @@ func TestReadersDuringPromotions(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	db, err := engine.Open(ctx, lake, engine.Config{Sandbox: true, Threads: 2})
+	db, err := duck.Open(ctx, lake, duck.Config{Sandbox: true, Threads: 2, Catalog: Catalog})
 	if err != nil {
 		t.Fatal(err)
 	}

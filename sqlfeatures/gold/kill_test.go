@@ -5,7 +5,7 @@ import (
 
 	"bufio"
 	"context"
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/store"
 	"math/rand/v2"
 	"strings"
 	"syscall"
@@ -117,7 +117,7 @@ func TestKillPromotion(t *testing.T) {
 
 // historyEntries counts the entries of a dataset's history directory,
 // leftovers included (for tests and diagnostics).
-func historyEntries(lake engine.Lake, name string) (int, error) {
+func historyEntries(lake store.Lake, name string) (int, error) {
 	entries, err := os.ReadDir(lake.GoldHistoryDir(name))
 	return len(entries), err
 }

@@ -203,7 +203,7 @@ func childCmd(t testing.TB, job childJob) *exec.Cmd {
 // openDB opens an engine on lake with the Gold catalog.
 func openDB(t testing.TB, lake store.Lake) *duck.DB {
 	t.Helper()
-	db, err := duck.Open(context.Background(), lake, duck.Config{Threads: 2})
+	db, err := duck.Open(context.Background(), lake, duck.Config{Threads: 2, Catalog: Catalog})
 	if err != nil {
 		t.Fatal(err)
 	}

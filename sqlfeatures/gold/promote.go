@@ -214,9 +214,14 @@ func writeIndex(ctx context.Context, lake store.Lake, m *Metadata) (string, erro
 
 // selectDates are the version's dates to promote, as strings, sorted.
 func selectDates(v *sqlfeatures.VersionDetail, want []calendar.Date) ([]string, error) {
+	return selectDatesFor("promote", v, want)
+}
+
+// selectDatesFor is selectDates with op naming the command in errors.
+func selectDatesFor(op string, v *sqlfeatures.VersionDetail, want []calendar.Date) ([]string, error) {
 	if want == nil {
 		if len(v.Dates) == 0 {
-			return nil, fmt.Errorf("promote: version %s has no built dates", v.ID)
+			return nil, fmt.Errorf("%s: version %s has no built dates", op, v.ID)
 		}
 		return slices.Clone(v.Dates), nil
 	}
@@ -236,10 +241,10 @@ func selectDates(v *sqlfeatures.VersionDetail, want []calendar.Date) ([]string, 
 		out = append(out, d.String())
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("promote: version %s does not have date(s) %s (build them first)", v.ID, strings.Join(missing, ", "))
+		return nil, fmt.Errorf("%s: version %s does not have date(s) %s (build them first)", op, v.ID, strings.Join(missing, ", "))
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("promote: no trading dates selected")
+		return nil, fmt.Errorf("%s: no trading dates selected", op)
 	}
 	slices.Sort(out)
 	return out, nil
