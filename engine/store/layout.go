@@ -200,3 +200,23 @@ func (l Lake) SilverArchiveDir() string { return filepath.Join(l.root, "silver",
 func (l Lake) ArchivedVersionDir(versionID string) string {
 	return filepath.Join(l.SilverArchiveDir(), versionID)
 }
+
+// BronzeDates lists the UTC dates that have a partition of a Bronze
+// table, sorted and without duplicates.
+func (l Lake) BronzeDates(t Table) ([]string, error) {
+	m, err := filepath.Glob(filepath.Join(l.BronzeDir(t), "*=*", "date=*"))
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range m {
+		d := filepath.Base(p)[len("date="):]
+		if !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}

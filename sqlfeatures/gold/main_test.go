@@ -228,3 +228,9 @@ func silverAgg(t testing.TB, db *duck.DB, dates []string) (int64, int64) {
 	}
 	return n, s
 }
+
+func newWatcher(db *engine.DB) *engine.LakeWatcher {
+	w := engine.NewLakeWatcher(db)
+	w.Check(context.Background())
+	return w
+}
