@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/spysql/spysql/engine/duck"
+	"github.com/spysql/spysql/sqlfeatures/gold"
 	"github.com/spysql/spysql/wire"
 )
 
@@ -67,7 +68,7 @@ users file written by 'spysql passwd', unless --auth trust is given.`,
 			if err != nil {
 				return err
 			}
-			db, err := duck.Open(ctx, lake, duck.Config{Threads: threads, MemoryLimit: memory, Sandbox: true})
+			db, err := duck.Open(ctx, lake, duck.Config{Threads: threads, MemoryLimit: memory, Sandbox: true, Catalog: gold.Catalog})
 			if err != nil {
 				return err
 			}

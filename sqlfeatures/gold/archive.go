@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/store"
 	"github.com/spysql/spysql/sqlfeatures"
 )
 
@@ -16,7 +16,7 @@ import (
 // wire catalog; Restore brings it back unchanged. Archiving the source of
 // a current Gold dataset needs force. A build of the version in progress
 // holds its lock and is waited for.
-func Archive(ctx context.Context, lake engine.Lake, id string, force bool) error {
+func Archive(ctx context.Context, lake store.Lake, id string, force bool) error {
 	if !sqlfeatures.ValidVersionID(id) {
 		return fmt.Errorf("archive: %q is not a version id (want vMAJOR.MINOR_name)", id)
 	}
@@ -54,7 +54,7 @@ func Archive(ctx context.Context, lake engine.Lake, id string, force bool) error
 }
 
 // Restore moves an archived version back into silver/features.
-func Restore(ctx context.Context, lake engine.Lake, id string) error {
+func Restore(ctx context.Context, lake store.Lake, id string) error {
 	if !sqlfeatures.ValidVersionID(id) {
 		return fmt.Errorf("restore: %q is not a version id (want vMAJOR.MINOR_name)", id)
 	}
@@ -84,8 +84,8 @@ func move(src, dst string) error {
 		}
 		return fmt.Errorf("move %s: %w", src, err)
 	}
-	if err := engine.SyncDir(filepath.Dir(dst)); err != nil {
+	if err := store.SyncDir(filepath.Dir(dst)); err != nil {
 		return err
 	}
-	return engine.SyncDir(filepath.Dir(src))
+	return store.SyncDir(filepath.Dir(src))
 }

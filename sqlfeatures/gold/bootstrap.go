@@ -7,8 +7,9 @@ import (
 	"log/slog"
 	"strings"
 
-	"github.com/spysql/spysql/engine"
 	"github.com/spysql/spysql/engine/calendar"
+	"github.com/spysql/spysql/engine/duck"
+	"github.com/spysql/spysql/engine/store"
 	"github.com/spysql/spysql/sqlfeatures"
 )
 
@@ -30,7 +31,7 @@ type BootstrapOptions struct {
 	Exp string
 	// Label is the outcome column; "" means outcome.
 	Label  string
-	Engine engine.Config
+	Engine duck.Config
 	Logger *slog.Logger
 }
 
@@ -55,7 +56,7 @@ type BootstrapResult struct {
 // version for the dates, evaluate each and register the experiment, then
 // promote the version with the best registered metric (best feature AUC,
 // then median AUC, then the earlier manifest) to the dataset.
-func Bootstrap(ctx context.Context, lake engine.Lake, opts BootstrapOptions) (*BootstrapResult, error) {
+func Bootstrap(ctx context.Context, lake store.Lake, opts BootstrapOptions) (*BootstrapResult, error) {
 	if opts.Manifests == nil {
 		opts.Manifests = DefaultBootstrapManifests
 	}
@@ -162,8 +163,8 @@ func contains(s []string, x string) bool {
 }
 
 // loadBundle parses a manifest with a DuckDB of its own.
-func loadBundle(ctx context.Context, lake engine.Lake, path string) (*sqlfeatures.Bundle, error) {
-	db, err := engine.Open(ctx, lake, engine.Config{Threads: 1})
+func loadBundle(ctx context.Context, lake store.Lake, path string) (*sqlfeatures.Bundle, error) {
+	db, err := duck.Open(ctx, lake, duck.Config{Threads: 1})
 	if err != nil {
 		return nil, err
 	}
@@ -173,13 +174,13 @@ func loadBundle(ctx context.Context, lake engine.Lake, path string) (*sqlfeature
 
 // bronzeTradingDates are the trading dates among the UTC dates of Bronze
 // SPY trades.
-func bronzeTradingDates(lake engine.Lake) ([]calendar.Date, error) {
+func bronzeTradingDates(lake store.Lake) ([]calendar.Date, error) {
 	cal, err := calendar.New()
 	if err != nil {
 		return nil, err
 	}
 	var out []calendar.Date
-	for _, t := range engine.BronzeTables() {
+	for _, t := range store.BronzeTables() {
 		if t.Name() != "stocks_trades" {
 			continue
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/spysql/spysql/engine/calendar"
 	"github.com/spysql/spysql/engine/duck"
 	"github.com/spysql/spysql/engine/store"
+	"github.com/spysql/spysql/engine/watch"
 	"github.com/spysql/spysql/sqlfeatures"
 )
 
@@ -229,8 +230,8 @@ func silverAgg(t testing.TB, db *duck.DB, dates []string) (int64, int64) {
 	return n, s
 }
 
-func newWatcher(db *engine.DB) *engine.LakeWatcher {
-	w := engine.NewLakeWatcher(db)
+func newWatcher(db *duck.DB) *watch.Watcher {
+	w := watch.New(db)
 	w.Check(context.Background())
 	return w
 }
