@@ -37,7 +37,7 @@ func TestReadersDuringPromotions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := wire.NewServer(db, wire.Config{Auth: wire.AuthTrust})
+	srv, err := wire.NewServer(wire.NewDuckEngine(db), wire.Config{Auth: wire.AuthTrust})
 	if err != nil {
 		t.Fatal(err)
 	}
