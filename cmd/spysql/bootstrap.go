@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -50,6 +51,10 @@ not redone.`,
 			if asJSON {
 				return writeJSON(out, res)
 			}
+			for _, d := range res.Dropped {
+				fmt.Fprintf(out, "left out: %s\n", firstLine(d))
+			}
+			fmt.Fprintf(out, "compared on %s\n", dateSpan(res.Dates))
 			for _, c := range res.Candidates {
 				fmt.Fprintf(out, "%-24s best AUC %.4f (%s)  median AUC %.4f\n", c.Version, c.BestAUC, c.BestFeature, c.MedianAUC)
 			}
@@ -71,4 +76,12 @@ not redone.`,
 	f.BoolVar(&asJSON, "json", false, "print JSON")
 	f.IntVar(&threads, "threads", 0, "DuckDB threads (0: all cores)")
 	return cmd
+}
+
+// firstLine is s up to its first newline.
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }

@@ -2,6 +2,7 @@ package gold
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -45,7 +46,10 @@ type Candidate struct {
 
 // BootstrapResult says what Bootstrap built, chose and why.
 type BootstrapResult struct {
+	// Dates are the dates every version built: the ones compared and
+	// promoted. Dropped says which version failed which date and why.
 	Dates      []string       `json:"dates"`
+	Dropped    []string       `json:"dropped"`
 	Candidates []Candidate    `json:"candidates"`
 	Chosen     string         `json:"chosen"`
 	Reason     string         `json:"reason"`
@@ -92,22 +96,41 @@ func Bootstrap(ctx context.Context, lake store.Lake, opts BootstrapOptions) (*Bo
 		bundles[i] = b
 	}
 	res := &BootstrapResult{}
+	// A date any version fails to build is left out of the comparison,
+	// so both versions are screened and promoted on the same dates.
+	ok := map[string]int{}
 	for _, b := range bundles {
 		id := b.Manifest.ID()
 		log.Info("building", "version", id, "dates", len(dates))
 		br, err := sqlfeatures.Build(ctx, lake, b, sqlfeatures.BuildOptions{Dates: dates, Engine: opts.Engine, Logger: log})
-		if err != nil {
+		var be *sqlfeatures.BuildError
+		if err != nil && !errors.As(err, &be) {
 			return nil, fmt.Errorf("bootstrap: %w", err)
 		}
-		if len(res.Dates) == 0 {
-			for _, d := range dates {
-				if !contains(br.NonTrading, d.String()) {
-					res.Dates = append(res.Dates, d.String())
-				}
-			}
+		for _, f := range br.Failed {
+			res.Dropped = append(res.Dropped, fmt.Sprintf("%s %s: %v", id, f.Date, f.Err))
 		}
-		log.Info("evaluating", "version", id)
-		ev, err := Evaluate(ctx, lake, EvaluateOptions{Version: id, Dates: dates, Label: opts.Label, Register: opts.Exp, Engine: opts.Engine})
+		for _, d := range br.Built {
+			ok[d.Date]++
+		}
+		for _, d := range br.Skipped {
+			ok[d]++
+		}
+	}
+	var common []calendar.Date
+	for _, d := range dates {
+		if ok[d.String()] == len(bundles) {
+			common = append(common, d)
+			res.Dates = append(res.Dates, d.String())
+		}
+	}
+	if len(common) == 0 {
+		return nil, fmt.Errorf("bootstrap: no date was built by every version (%s)", strings.Join(res.Dropped, "; "))
+	}
+	for _, b := range bundles {
+		id := b.Manifest.ID()
+		log.Info("evaluating", "version", id, "dates", len(common))
+		ev, err := Evaluate(ctx, lake, EvaluateOptions{Version: id, Dates: common, Label: opts.Label, Register: opts.Exp, Engine: opts.Engine})
 		if err != nil {
 			return nil, fmt.Errorf("bootstrap: %w", err)
 		}
@@ -123,7 +146,7 @@ func Bootstrap(ctx context.Context, lake store.Lake, opts BootstrapOptions) (*Bo
 	res.Chosen = res.Candidates[best].Version
 	res.Reason = reason(res.Candidates, best)
 	log.Info("promoting", "version", res.Chosen, "dataset", opts.Dataset)
-	p, err := Promote(ctx, lake, PromoteOptions{Version: res.Chosen, Dataset: opts.Dataset, Dates: dates,
+	p, err := Promote(ctx, lake, PromoteOptions{Version: res.Chosen, Dataset: opts.Dataset, Dates: common,
 		Notes: "bootstrap: " + res.Reason, Engine: opts.Engine, Logger: log})
 	if err != nil {
 		return nil, fmt.Errorf("bootstrap: %w", err)
@@ -151,15 +174,6 @@ func reason(cs []Candidate, best int) string {
 		fmt.Fprintf(&b, "; %s %s's %.4f (%s, median %.4f)", rel, c.Version, c.BestAUC, c.BestFeature, c.MedianAUC)
 	}
 	return b.String()
-}
-
-func contains(s []string, x string) bool {
-	for _, v := range s {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 // loadBundle parses a manifest with a DuckDB of its own.

@@ -52,6 +52,14 @@ func TestBootstrap(t *testing.T) {
 	if err != nil || !again.Promotion.Unchanged {
 		t.Fatalf("second bootstrap: %+v %v", again, err)
 	}
+	// A version that cannot be built: one line, nothing promoted.
+	_, err = Bootstrap(ctx, lake, BootstrapOptions{Manifests: []string{manifests[0], "testdata/touch/v1.2_touch.yaml"}, Dates: mustDates(fixtureDates), Dataset: "other"})
+	if err == nil || !strings.Contains(err.Error(), "v1.2_touch") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("bootstrap with a failing version: %v", err)
+	}
+	if _, _, err := Current(lake, "other"); err == nil {
+		t.Fatal("a failed bootstrap promoted")
+	}
 	if _, err := Bootstrap(ctx, lake, BootstrapOptions{Manifests: []string{"testdata/nope.yaml"}}); err == nil {
 		t.Error("a missing manifest: no error")
 	}
