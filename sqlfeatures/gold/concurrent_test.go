@@ -136,6 +136,23 @@ func TestReadersDuringPromotions(t *testing.T) {
 	}
 	close(done)
 	wg.Wait()
+	// The metadata tables over the wire follow the lake too.
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	h, err := History(lake, "ds")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var depth, entries int
+	if err := conn.QueryRow(ctx, `SELECT history_depth, (SELECT count(*) FROM lake.dataset_history WHERE dataset = 'ds') FROM lake.datasets WHERE dataset = 'ds'`).Scan(&depth, &entries); err != nil {
+		t.Fatal(err)
+	}
+	if depth != len(h) || entries != len(h) {
+		t.Errorf("over the wire: history depth %d, %d history rows; the lake has %d entries", depth, entries, len(h))
+	}
 	close(errs)
 	for err := range errs {
 		t.Error(err)
