@@ -5,12 +5,13 @@ import (
 
 	"bufio"
 	"context"
-	"github.com/spysql/spysql/engine/store"
 	"math/rand/v2"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/spysql/spysql/engine/store"
 )
 
 // killChild runs a child promotion and SIGKILLs it once it prints PAUSED

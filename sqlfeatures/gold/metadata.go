@@ -6,10 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -83,24 +81,20 @@ func current(lake store.Lake, name string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("dataset %s: %w", name, err)
 	}
-	want := filepath.Join("_history", name)
-	if filepath.Dir(target) != want {
-		return 0, fmt.Errorf("dataset %s: pointer %s names %q, not a promotion", name, lake.GoldCurrentLink(name), target)
-	}
-	n, err := strconv.Atoi(filepath.Base(target))
-	if err != nil || n <= 0 || store.GoldPromotionName(n) != filepath.Base(target) {
-		return 0, fmt.Errorf("dataset %s: pointer names %q, not a promotion", name, target)
+	n, err := store.ParseGoldCurrentTarget(name, target)
+	if err != nil {
+		return 0, fmt.Errorf("dataset %s: pointer %s: %w", name, lake.GoldCurrentLink(name), err)
 	}
 	return n, nil
 }
 
 // metadataPath and dataPath are the files of promotion n.
 func metadataPath(lake store.Lake, name string, n int) string {
-	return filepath.Join(lake.GoldPromotionDir(name, n), name+"_metadata.json")
+	return lake.GoldPromotionMetadata(name, n)
 }
 
 func dataPath(lake store.Lake, name string, n int) string {
-	return filepath.Join(lake.GoldPromotionDir(name, n), name+".parquet")
+	return lake.GoldPromotionData(name, n)
 }
 
 // readMetadata reads and checks promotion n's metadata.
@@ -174,13 +168,12 @@ func History(lake store.Lake, name string) ([]*Metadata, error) {
 
 // Names lists the promoted datasets, sorted.
 func Names(lake store.Lake) ([]string, error) {
-	m, err := filepath.Glob(filepath.Join(lake.GoldTrainingDir(), "*.current"))
+	m, err := lake.GoldPointerNames()
 	if err != nil {
 		return nil, err
 	}
 	var out []string
-	for _, p := range m {
-		n := strings.TrimSuffix(filepath.Base(p), ".current")
+	for _, n := range m {
 		if CheckName(n) == nil {
 			out = append(out, n)
 		}

@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -134,7 +133,7 @@ func Promote(ctx context.Context, lake store.Lake, opts PromoteOptions) (*Promot
 			os.Remove(lake.GoldHistoryDir(name)) // only when empty: a first promotion refused
 		}
 	}()
-	file := filepath.Join(staging, name+".parquet")
+	file := store.GoldStagedData(staging, name)
 	db, err := duck.Open(ctx, lake, opts.Engine)
 	if err != nil {
 		return nil, err
@@ -181,7 +180,7 @@ func Promote(ctx context.Context, lake store.Lake, opts PromoteOptions) (*Promot
 	if err != nil {
 		return nil, err
 	}
-	if err := writeSynced(filepath.Join(staging, name+"_metadata.json"), data); err != nil {
+	if err := writeSynced(store.GoldStagedMetadata(staging, name), data); err != nil {
 		return nil, err
 	}
 	pause("staged")

@@ -3,7 +3,6 @@ package gold
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -28,7 +27,7 @@ import (
 
 // stagingDir makes a new hidden staging directory for name.
 func stagingDir(lake store.Lake, name string) (string, error) {
-	dir := filepath.Join(lake.GoldHistoryDir(name), ".staging-"+randomTag())
+	dir := lake.GoldStagingDir(name, randomTag())
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("dataset %s: %w", name, err)
 	}
@@ -38,20 +37,20 @@ func stagingDir(lake store.Lake, name string) (string, error) {
 // cleanLeftovers removes what interrupted promotions left: staging
 // directories, numbered directories beyond the pointer, temporary links.
 func cleanLeftovers(lake store.Lake, name string, cur int) error {
-	entries, err := os.ReadDir(lake.GoldHistoryDir(name))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
+	entries, err := lake.GoldHistoryEntries(name)
+	if err != nil {
 		return fmt.Errorf("dataset %s: %w", name, err)
 	}
 	for _, e := range entries {
-		n, err := strconv.Atoi(e.Name())
-		stale := e.Name()[0] == '.' || (err == nil && n > cur)
+		n, err := strconv.Atoi(e)
+		stale := e[0] == '.' || (err == nil && n > cur)
 		if stale {
-			if err := os.RemoveAll(filepath.Join(lake.GoldHistoryDir(name), e.Name())); err != nil {
+			if err := os.RemoveAll(lake.GoldHistoryEntry(name, e)); err != nil {
 				return fmt.Errorf("dataset %s: remove leftover: %w", name, err)
 			}
 		}
 	}
-	tmps, _ := filepath.Glob(filepath.Join(lake.GoldTrainingDir(), "."+name+".*.tmp"))
+	tmps, _ := lake.GoldLinkTemps(name)
 	for _, t := range tmps {
 		os.Remove(t)
 	}
@@ -72,7 +71,7 @@ func commit(lake store.Lake, name, staging string, n int, pause func(string)) er
 		return err
 	}
 	pause("renamed")
-	target := filepath.Join("_history", name, store.GoldPromotionName(n))
+	target := store.GoldCurrentTarget(name, n)
 	if err := replaceSymlink(lake, name, target, lake.GoldCurrentLink(name)); err != nil {
 		return err
 	}
@@ -86,11 +85,7 @@ func commit(lake store.Lake, name, staging string, n int, pause func(string)) er
 
 // ensureLinks makes the public names point through the current link.
 func ensureLinks(lake store.Lake, name string) error {
-	links := map[string]string{
-		lake.GoldDatasetFile(name):  filepath.Join(name+".current", name+".parquet"),
-		lake.GoldMetadataFile(name): filepath.Join(name+".current", name+"_metadata.json"),
-	}
-	for path, target := range links {
+	for path, target := range lake.GoldPublicLinks(name) {
 		if t, err := os.Readlink(path); err == nil && t == target {
 			continue
 		}
@@ -103,7 +98,7 @@ func ensureLinks(lake store.Lake, name string) error {
 
 // replaceSymlink atomically makes path a symlink to target.
 func replaceSymlink(lake store.Lake, name, target, path string) error {
-	tmp := filepath.Join(lake.GoldTrainingDir(), "."+name+"."+randomTag()+".tmp")
+	tmp := lake.GoldLinkTemp(name, randomTag())
 	if err := os.Symlink(target, tmp); err != nil {
 		return fmt.Errorf("dataset %s: link: %w", name, err)
 	}

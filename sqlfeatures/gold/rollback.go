@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spysql/spysql/engine/store"
@@ -82,7 +81,7 @@ func Rollback(ctx context.Context, lake store.Lake, opts RollbackOptions) (*Meta
 			os.RemoveAll(staging)
 		}
 	}()
-	data := filepath.Join(staging, name+".parquet")
+	data := store.GoldStagedData(staging, name)
 	if err := linkOrCopy(dataPath(lake, name, to), data); err != nil {
 		return nil, fmt.Errorf("rollback %s: %w", name, err)
 	}
@@ -103,7 +102,7 @@ func Rollback(ctx context.Context, lake store.Lake, opts RollbackOptions) (*Meta
 	if err != nil {
 		return nil, err
 	}
-	if err := writeSynced(filepath.Join(staging, name+"_metadata.json"), enc); err != nil {
+	if err := writeSynced(store.GoldStagedMetadata(staging, name), enc); err != nil {
 		return nil, err
 	}
 	pause("staged")
