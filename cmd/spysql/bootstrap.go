@@ -2,7 +2,11 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
+	"os"
 	"strings"
+
+	"golang.org/x/term"
 
 	"github.com/spf13/cobra"
 
@@ -40,9 +44,15 @@ not redone.`,
 			if err != nil {
 				return err
 			}
+			// Progress lines on a terminal; only warnings in a pipe.
+			stderr := cmd.ErrOrStderr()
+			log := g.logger(stderr)
+			if f, ok := stderr.(*os.File); !g.verbose && (!ok || !term.IsTerminal(int(f.Fd()))) {
+				log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+			}
 			res, err := gold.Bootstrap(cmd.Context(), lake, gold.BootstrapOptions{
 				Manifests: manifests, Dates: dates, Dataset: dataset, Exp: exp,
-				Engine: duck.Config{Threads: threads}, Logger: g.logger(cmd.ErrOrStderr()),
+				Engine: duck.Config{Threads: threads}, Logger: log,
 			})
 			if err != nil {
 				return err

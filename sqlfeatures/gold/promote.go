@@ -3,6 +3,7 @@ package gold
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -43,16 +44,29 @@ type PromoteOptions struct {
 
 // PromoteResult says what Promote did.
 type PromoteResult struct {
-	Metadata *Metadata
+	Metadata *Metadata `json:"metadata"`
 	// Unchanged: the same version, dates and bytes were already current;
 	// nothing was written.
-	Unchanged bool
+	Unchanged bool `json:"unchanged"`
 	// Forced are the gates that failed and were overridden.
-	Forced []string
+	Forced []string `json:"forced_gates"`
 	// IndexKey is the point index's key column; IndexErr says why no
 	// point index was written (keyed lookups then run in DuckDB).
-	IndexKey string
-	IndexErr error
+	IndexKey string `json:"index_key"`
+	IndexErr error  `json:"-"`
+}
+
+// MarshalJSON adds the index error as text.
+func (r PromoteResult) MarshalJSON() ([]byte, error) {
+	type plain PromoteResult
+	var msg string
+	if r.IndexErr != nil {
+		msg = r.IndexErr.Error()
+	}
+	return json.Marshal(struct {
+		plain
+		IndexError string `json:"index_error,omitempty"`
+	}{plain(r), msg})
 }
 
 // GateError lists the gates a promotion failed.
@@ -144,7 +158,7 @@ func Promote(ctx context.Context, lake store.Lake, opts PromoteOptions) (*Promot
 		return nil, err
 	}
 	defer conn.Close()
-	log.Info("writing", "dataset", name, "version", v.ID, "dates", len(dates))
+	log.Debug("writing", "dataset", name, "version", v.ID, "dates", len(dates))
 	if err := writeDataset(ctx, conn, lake, v, dates, file); err != nil {
 		return nil, fmt.Errorf("promote %s to %s: %w", v.ID, name, err)
 	}
