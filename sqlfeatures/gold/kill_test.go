@@ -106,6 +106,20 @@ func TestKillPromotion(t *testing.T) {
 	if got := res.Metadata.SHA256; got != newSum && !res.Unchanged {
 		t.Fatalf("after the kills the promotion wrote %s, want %s", got, newSum)
 	}
+	// A rollback killed at every step: the current or the restored one.
+	cur := res.Metadata.SHA256
+	for _, point := range []string{"staged", "renamed", "swapped", "linked"} {
+		killChild(t, childJob{Mode: "rollback", Lake: lake.Root(), Dataset: "ds", PauseAt: point}, 0)
+		r := validate(t, lake, "ds")
+		if !r.OK {
+			t.Fatalf("rollback killed at %s: %v", point, r.Failures)
+		}
+		afterSwap := point == "swapped" || point == "linked"
+		if afterSwap != (r.Metadata.SHA256 != cur) || (afterSwap && r.Metadata.Action != "rollback") {
+			t.Fatalf("rollback killed at %s: dataset %s (%s), current was %s", point, r.Metadata.SHA256, r.Metadata.Action, cur)
+		}
+		cur = r.Metadata.SHA256
+	}
 	h, err := History(lake, "ds")
 	if err != nil {
 		t.Fatal(err)

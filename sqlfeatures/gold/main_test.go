@@ -34,6 +34,7 @@ const (
 
 // childJob is what a re-executed test binary does (kill tests).
 type childJob struct {
+	Mode    string   `json:"mode"` // "promote" (default) or "rollback"
 	Lake    string   `json:"lake"`
 	Dataset string   `json:"dataset"`
 	Version string   `json:"version"`
@@ -72,13 +73,20 @@ func runChild(spec string) int {
 		fmt.Fprintln(os.Stderr, "child:", err)
 		return 1
 	}
-	opts := PromoteOptions{Version: job.Version, Dataset: job.Dataset, Dates: mustDates(job.Dates), Notes: "child"}
-	opts.pause = func(p string) {
+	pause := func(p string) {
 		if p == job.PauseAt {
 			fmt.Printf("PAUSED %s\n", p)
 			time.Sleep(time.Hour)
 		}
 	}
+	if job.Mode == "rollback" {
+		if _, err := Rollback(context.Background(), lake, RollbackOptions{Dataset: job.Dataset, pause: pause}); err != nil {
+			fmt.Fprintln(os.Stderr, "child:", err)
+			return 1
+		}
+		return 0
+	}
+	opts := PromoteOptions{Version: job.Version, Dataset: job.Dataset, Dates: mustDates(job.Dates), Notes: "child", pause: pause}
 	if _, err := Promote(context.Background(), lake, opts); err != nil {
 		fmt.Fprintln(os.Stderr, "child:", err)
 		return 1
