@@ -120,6 +120,15 @@ func TestKillPromotion(t *testing.T) {
 		}
 		cur = r.Metadata.SHA256
 	}
+	// A first promotion killed between the pointer and the public links:
+	// promoting again writes nothing and makes the links.
+	killChild(t, childJob{Lake: lake.Root(), Dataset: "fresh", Version: touchID, Dates: fixtureDates[:1], PauseAt: "swapped"}, 0)
+	if again := promote(t, lake, "fresh", fixtureDates[0]); !again.Unchanged {
+		t.Fatalf("after a first promotion killed at the links: %+v", again)
+	}
+	if r := validate(t, lake, "fresh"); !r.OK {
+		t.Fatal(r.Failures)
+	}
 	h, err := History(lake, "ds")
 	if err != nil {
 		t.Fatal(err)

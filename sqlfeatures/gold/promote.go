@@ -124,9 +124,13 @@ func Promote(ctx context.Context, lake store.Lake, opts PromoteOptions) (*Promot
 		return nil, err
 	}
 	var prev *Metadata
+	var repair []string
 	if cur > 0 {
 		if prev, err = readMetadata(lake, name, cur); err != nil {
-			return nil, err
+			if !opts.Force {
+				return nil, fmt.Errorf("%w (--force promotes over it)", err)
+			}
+			repair = append(repair, err.Error())
 		}
 	}
 	if err := cleanLeftovers(lake, name, cur); err != nil {
@@ -167,7 +171,7 @@ func Promote(ctx context.Context, lake store.Lake, opts PromoteOptions) (*Promot
 	if err != nil {
 		return nil, fmt.Errorf("promote %s to %s: %w", v.ID, name, err)
 	}
-	failures = append(failures, checks.Failures...)
+	failures = append(append(failures, checks.Failures...), repair...)
 	if len(failures) > 0 && !opts.Force {
 		return nil, &GateError{Dataset: name, Version: v.ID, Failures: failures}
 	}
@@ -180,6 +184,11 @@ func Promote(ctx context.Context, lake store.Lake, opts PromoteOptions) (*Promot
 	}
 	if prev != nil && prev.SourceVersion == v.ID && prev.Fingerprint == v.Fingerprint &&
 		slices.Equal(prev.Dates, dates) && prev.SHA256 == sum {
+		// Nothing to write; links an interrupted first promotion did not
+		// make yet are made (they change no content).
+		if err := ensureLinks(lake, name); err != nil {
+			return nil, err
+		}
 		return &PromoteResult{Metadata: prev, Unchanged: true}, nil
 	}
 	t := now().UTC().Truncate(time.Millisecond)

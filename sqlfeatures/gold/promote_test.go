@@ -198,6 +198,17 @@ func TestPromoteBadInput(t *testing.T) {
 	if !maps(before, treeState(t, lake.Root())) {
 		t.Error("the lake changed")
 	}
+	// --force promotes over it, recording why.
+	res, err := Promote(ctx, lake, PromoteOptions{Version: touchID, Dataset: "ds", Force: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Metadata.Promotion != 2 || len(res.Forced) != 1 || !strings.Contains(res.Forced[0], "corrupted metadata") {
+		t.Fatalf("forced over corrupted metadata: %+v", res.Metadata)
+	}
+	if r := validate(t, lake, "ds"); !r.OK {
+		t.Fatal(r.Failures)
+	}
 	if _, _, err := Current(lake, "nope"); !errors.Is(err, ErrDatasetNotFound) {
 		t.Errorf("unknown dataset: %v", err)
 	}
