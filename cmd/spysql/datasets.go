@@ -34,10 +34,22 @@ func newDatasetsCmd(g *globals) *cobra.Command {
 			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "DATASET\tSOURCE\tROWS\tDATES\tPROMOTED_AT\tHISTORY")
 			for _, d := range ds {
+				if d.Problem != "" {
+					fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\n", d.Dataset)
+					continue
+				}
 				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%d\n", d.Dataset, d.SourceVersion, d.Rows, dateSpan(d.Dates),
 					d.PromotedAt.Format(time.RFC3339), d.HistoryDepth)
 			}
-			return tw.Flush()
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			for _, d := range ds {
+				if d.Problem != "" {
+					fmt.Fprintf(out, "%s: %s\n", d.Dataset, d.Problem)
+				}
+			}
+			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")

@@ -198,6 +198,9 @@ func TestPromoteBadInput(t *testing.T) {
 	if !maps(before, treeState(t, lake.Root())) {
 		t.Error("the lake changed")
 	}
+	if ds, err := Datasets(lake); err != nil || len(ds) != 1 || !strings.Contains(ds[0].Problem, "corrupted metadata") {
+		t.Errorf("datasets with corrupted metadata: %+v %v", ds, err)
+	}
 	// --force promotes over it, recording why.
 	res, err := Promote(ctx, lake, PromoteOptions{Version: touchID, Dataset: "ds", Force: true})
 	if err != nil {
