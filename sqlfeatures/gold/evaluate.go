@@ -79,13 +79,11 @@ func Evaluate(ctx context.Context, lake store.Lake, opts EvaluateOptions) (*Eval
 	if positive == "" {
 		positive = "BREAK"
 	}
-	v, err := sqlfeatures.InspectVersion(lake, opts.Version)
-	if errors.Is(err, sqlfeatures.ErrVersionNotFound) {
-		return nil, fmt.Errorf("evaluate: unknown version %s (see spysql list)", opts.Version)
-	}
+	v, vlock, err := inspectLocked(ctx, lake, "evaluate", opts.Version)
 	if err != nil {
-		return nil, fmt.Errorf("evaluate: %w", err)
+		return nil, err
 	}
+	defer vlock.release()
 	dates, err := selectDatesFor("evaluate", v, opts.Dates)
 	if err != nil {
 		return nil, err

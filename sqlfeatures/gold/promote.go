@@ -102,13 +102,11 @@ func Promote(ctx context.Context, lake store.Lake, opts PromoteOptions) (*Promot
 	if now == nil {
 		now = time.Now
 	}
-	v, err := sqlfeatures.InspectVersion(lake, opts.Version)
-	if errors.Is(err, sqlfeatures.ErrVersionNotFound) {
-		return nil, fmt.Errorf("promote: unknown version %s (see spysql list)", opts.Version)
-	}
+	v, vlock, err := inspectLocked(ctx, lake, "promote", opts.Version)
 	if err != nil {
-		return nil, fmt.Errorf("promote: %w", err)
+		return nil, err
 	}
+	defer vlock.release()
 	dates, err := selectDates(v, opts.Dates)
 	if err != nil {
 		return nil, err
@@ -357,4 +355,36 @@ func writeDataset(ctx context.Context, conn *sql.Conn, lake store.Lake, v *sqlfe
 		return fmt.Errorf("write %s: %s", file, duck.FirstLine(err))
 	}
 	return nil
+}
+
+// inspectLocked reads a version and takes its build lock, so no build
+// replaces its files while they are read; the version is read again
+// under the lock.
+func inspectLocked(ctx context.Context, lake store.Lake, op, id string) (*sqlfeatures.VersionDetail, *fileLock, error) {
+	if _, err := sqlfeatures.InspectVersion(lake, id); errors.Is(err, sqlfeatures.ErrVersionNotFound) {
+		return nil, nil, fmt.Errorf("%s: unknown version %s (see spysql list)", op, id)
+	} else if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", op, err)
+	}
+	lk, err := lock(ctx, lake.VersionLockFile(id))
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := sqlfeatures.InspectVersion(lake, id)
+	if err != nil {
+		lk.release()
+		return nil, nil, fmt.Errorf("%s: %w", op, err)
+	}
+	// The lock it sees held is ours: no build is running.
+	if v.Status == sqlfeatures.StatusBuilding {
+		switch {
+		case len(v.Problems) > 0:
+			v.Status = sqlfeatures.StatusInconsistent
+		case len(v.Dates) == 0:
+			v.Status = sqlfeatures.StatusEmpty
+		default:
+			v.Status = sqlfeatures.StatusReady
+		}
+	}
+	return v, lk, nil
 }
