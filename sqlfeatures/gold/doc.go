@@ -25,7 +25,9 @@
 // whatever is promoted meanwhile. A process killed at any step leaves the
 // pointer on the previous promotion or on the new one, whole; directories
 // beyond the pointer are leftovers the next promotion removes. Promotions
-// and rollbacks of a dataset are serialized by a flock.
+// and rollbacks of a dataset are serialized by a flock; promote and
+// evaluate also hold the source version's build lock while they read it,
+// as archive does while it moves it.
 //
 // # Gates
 //
