@@ -88,3 +88,28 @@ func TestGoldCLI(t *testing.T) {
 		}
 	}
 }
+
+// TestBootstrapCLI bootstraps two test versions and evaluates one through
+// the CLI.
+func TestBootstrapCLI(t *testing.T) {
+	lake := silverLake(t)
+	const touch = "../../sqlfeatures/gold/testdata/touch/"
+	out, err := runCLI(t, "--lake", lake, "bootstrap", "--dates", "2025-12-15", "--threads", "2",
+		"--manifest", touch+"v1.0_touch.yaml", "--manifest", touch+"v1.1_touch.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"compared on 1 (2025-12-15)", "v1.0_touch", "v1.1_touch", "chose v1.", "to gold.signals_production (promotion 1)"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("bootstrap output lacks %q:\n%s", want, out)
+		}
+	}
+	out, err = runCLI(t, "--lake", lake, "evaluate", "v1.0_touch", "--register", "again")
+	if err != nil || !strings.Contains(out, "registered experiment again of v1.0_touch") || !strings.Contains(out, "wrote 1 file(s)") {
+		t.Fatalf("evaluate: %q %v", out, err)
+	}
+	out, err = runCLI(t, "--lake", lake, "query", "--format", "csv", "SELECT count(*) FROM lake.experiments WHERE version = 'v1.0_touch'")
+	if err != nil || out != "count_star()\n2\n" {
+		t.Fatalf("lake.experiments: %q %v", out, err)
+	}
+}
