@@ -36,6 +36,19 @@ if "$BIN" build --help >/dev/null 2>&1 && [ -f manifests/v0.1_demo.yaml ]; then
   "$BIN" list
 fi
 
+if "$BIN" bootstrap --help >/dev/null 2>&1; then
+  if [ -f manifests/v1.0_mechanics_only.yaml ] && [ -f manifests/v2.0_full_ensemble.yaml ]; then
+    step "bootstrap: build, screen and promote the better shipped version to gold.signals_production"
+    "$BIN" bootstrap --dates "$START..$END"
+  else
+    step "promote v0.1_demo to gold.signals_production (the shipped versions are not here)"
+    "$BIN" promote v0.1_demo --dataset signals_production --notes "demo" --dates "$START..$END"
+  fi
+  "$BIN" validate --dataset signals_production
+  "$BIN" datasets
+  "$BIN" query "SELECT dataset, source_version, rows, history_depth FROM lake.datasets"
+fi
+
 if [ "${DEMO_SERVE:-1}" != "0" ] && "$BIN" serve --help >/dev/null 2>&1; then
   LISTEN=${LISTEN:-127.0.0.1:5433}
   step "serving $LAKE on $LISTEN (Ctrl-C to stop)"

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spysql/spysql/engine/duck"
+	"github.com/spysql/spysql/sqlfeatures/gold"
 )
 
 func newQueryCmd(g *globals) *cobra.Command {
@@ -28,7 +29,7 @@ bundle are also there by name, unmaterialized and over the whole lake.`,
 				return err
 			}
 			ctx := cmd.Context()
-			db, err := duck.Open(ctx, lake, duck.Config{Threads: threads})
+			db, err := duck.Open(ctx, lake, duck.Config{Threads: threads, Catalog: gold.Catalog})
 			if err != nil {
 				return err
 			}

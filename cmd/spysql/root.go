@@ -42,6 +42,7 @@ func newRootCmd() *cobra.Command {
 		newGenCmd(g),
 		newImportCmd(g),
 		newIndexCmd(g),
+		newPromoteCmd(g), newRollbackCmd(g), newValidateCmd(g), newDatasetsCmd(g), newEvaluateCmd(g), newBootstrapCmd(g), newArchiveCmd(g), newRestoreCmd(g),
 	)
 	return root
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/spysql/spysql/engine/duck"
+	"github.com/spysql/spysql/sqlfeatures/gold"
 	"github.com/spysql/spysql/wire"
 )
 
@@ -79,7 +80,7 @@ users file written by 'spysql passwd', unless --auth trust is given.`,
 			if err != nil {
 				return err
 			}
-			db, err := duck.Open(ctx, lake, duck.Config{Threads: threads, MemoryLimit: memory, Sandbox: true, TempLimit: tempLimit})
+			db, err := duck.Open(ctx, lake, duck.Config{Threads: threads, MemoryLimit: memory, Sandbox: true, TempLimit: tempLimit, Catalog: gold.Catalog})
 			if err != nil {
 				return err
 			}

@@ -32,6 +32,9 @@ type Config struct {
 	// TempLimit caps the spill directory (DuckDB max_temp_directory_size,
 	// e.g. "10GB"); "" means DuckDB's default (90% of the free disk).
 	TempLimit string
+	// Catalog, when set, lists views Refresh adds to the gold and lake
+	// schemas (the Gold curator's metadata tables); nil adds none.
+	Catalog func(ctx context.Context, lake store.Lake) ([]CatalogView, error)
 }
 
 // DB is one embedded DuckDB database with the lake's views registered. It
@@ -43,8 +46,9 @@ type DB struct {
 	sql       *sql.DB
 	// gold maps the lower-cased names of the registered gold views to
 	// their file names ("" when two differ only in case).
-	gold  atomic.Pointer[map[string]string]
-	spill string // private spill directory, removed by Close
+	gold    atomic.Pointer[map[string]string]
+	spill   string // private spill directory, removed by Close
+	catalog func(ctx context.Context, lake store.Lake) ([]CatalogView, error)
 }
 
 // Open starts an in-memory DuckDB for lake: TimeZone UTC, extension
@@ -84,7 +88,7 @@ func Open(ctx context.Context, lake store.Lake, cfg Config) (*DB, error) {
 		}
 		return nil, fmt.Errorf("open duckdb: %w", err)
 	}
-	db := &DB{lake: lake, cal: cal, connector: connector, sql: sql.OpenDB(connector), spill: spill}
+	db := &DB{lake: lake, cal: cal, connector: connector, sql: sql.OpenDB(connector), spill: spill, catalog: cfg.Catalog}
 	if err := db.init(ctx, cfg); err != nil {
 		db.Close()
 		return nil, err

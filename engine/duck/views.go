@@ -22,7 +22,39 @@ func (db *DB) Refresh(ctx context.Context) error {
 	if err := db.registerSilver(ctx); err != nil {
 		return err
 	}
-	return db.registerGold(ctx)
+	extra, err := db.catalogViews(ctx)
+	if err != nil {
+		return err
+	}
+	if err := db.registerGold(ctx, extra["gold"]); err != nil {
+		return err
+	}
+	return db.syncViews(ctx, "lake", extra["lake"])
+}
+
+// CatalogView is a view a Config.Catalog adds to the gold or lake schema.
+type CatalogView struct {
+	Schema, Name, SQL string
+}
+
+// catalogViews asks Config.Catalog for its views, by schema and name.
+func (db *DB) catalogViews(ctx context.Context) (map[string]map[string]string, error) {
+	out := map[string]map[string]string{"gold": {}, "lake": {}}
+	if db.catalog == nil {
+		return out, nil
+	}
+	views, err := db.catalog(ctx, db.lake)
+	if err != nil {
+		return nil, fmt.Errorf("catalog views: %w", err)
+	}
+	for _, v := range views {
+		m, ok := out[v.Schema]
+		if !ok {
+			return nil, fmt.Errorf("catalog view %s.%s: schema must be gold or lake", v.Schema, v.Name)
+		}
+		m[v.Name] = v.SQL
+	}
+	return out, nil
 }
 
 // RegisterBronze (re)creates the views bronze.futures_trades,
@@ -129,14 +161,19 @@ func (db *DB) registerSilver(ctx context.Context) error {
 	return db.syncViews(ctx, "silver", want)
 }
 
-func (db *DB) registerGold(ctx context.Context) error {
+func (db *DB) registerGold(ctx context.Context, extra map[string]string) error {
 	names, err := db.lake.GoldDatasets()
 	if err != nil {
 		return err
 	}
 	want := map[string]string{}
+	for n, q := range extra {
+		want[n] = q
+	}
 	for _, n := range names {
-		want[n] = fmt.Sprintf("SELECT * FROM read_parquet(%s)", QuoteString(filepath.Join(db.lake.GoldTrainingDir(), n+".parquet")))
+		// The immutable file of the current promotion: a statement reads
+		// the promotion its view named, whatever is promoted meanwhile.
+		want[n] = fmt.Sprintf("SELECT * FROM read_parquet(%s)", QuoteString(db.lake.GoldDatasetResolved(n)))
 	}
 	db.setGold(names)
 	return db.syncViews(ctx, "gold", want)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -41,7 +40,7 @@ type pointEntry struct {
 // get returns the dataset's open index and a release func, or an error
 // wrapping ErrNotPointable, or an interrupt when ctx ends first.
 func (p *pointTables) get(ctx context.Context, lake store.Lake, dataset string) (*pointTable, func(), error) {
-	dsPath := filepath.Join(lake.GoldTrainingDir(), dataset+".parquet")
+	dsPath := lake.GoldDatasetResolved(dataset)
 	idxPath := lake.GoldPointIndexPath(dataset)
 	for attempt := 0; ; attempt++ {
 		ds, ok1 := regularFile(dsPath)

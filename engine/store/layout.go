@@ -117,3 +117,23 @@ func (l Lake) GoldEvaluationDir() string { return filepath.Join(l.root, "gold", 
 func (l Lake) GoldSignalsDir() string {
 	return filepath.Join(l.root, "gold", "streaming", "signals")
 }
+
+// BronzeDates lists the UTC dates that have a partition of a Bronze
+// table, sorted and without duplicates.
+func (l Lake) BronzeDates(t Table) ([]string, error) {
+	m, err := filepath.Glob(filepath.Join(l.BronzeDir(t), "*=*", "date=*"))
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range m {
+		d := filepath.Base(p)[len("date="):]
+		if !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}

@@ -152,7 +152,7 @@ func (w *Watcher) fallBack() {
 // each Bronze table directory.
 func (w *Watcher) watchedDirs() []string {
 	l := w.db.Lake()
-	dirs := []string{l.SilverFeaturesDir(), l.GoldTrainingDir()}
+	dirs := []string{l.SilverFeaturesDir(), l.GoldTrainingDir(), l.GoldEvaluationDir()}
 	if entries, err := os.ReadDir(l.SilverFeaturesDir()); err == nil {
 		for _, e := range entries {
 			if e.IsDir() {
@@ -226,6 +226,7 @@ func (w *Watcher) signature() []stamp {
 		}
 	}
 	add(l.GoldTrainingDir())
+	add(l.GoldEvaluationDir())
 	for _, t := range store.BronzeTables() {
 		add(l.BronzeDir(t))
 		s := &sig[len(sig)-1]
