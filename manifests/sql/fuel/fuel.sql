@@ -1,0 +1,44 @@
+-- fuel: SPY option trades of the session received by the decision time
+-- (event time from 04:00 ET, ts_recv_ns <= decision) at strikes within
+-- FUEL_STRIKE_RANGE dollars of the level. Volumes in contracts; premium in
+-- dollars (price x size x 100), calls positive and puts negative; the
+-- same-day expiry share and the share of the strike nearest the level
+-- (lowest strike on a tie) are NULL when there is no volume.
+WITH t AS (
+    SELECT t.ts_event_ns, t.level_kind, t.level_price, t.ts_recv_ns, s.date AS session_date,
+           s.pm_open_ns, s.post_close_ns
+    FROM touches t JOIN sessions s ON s.date = t.session_date
+), o AS (
+    SELECT t.ts_event_ns, t.level_kind, t.level_price, t.session_date,
+           x.strike, x.option_right, x.expiration, x.price, x.size
+    FROM t
+    JOIN bronze.options_trades x
+        ON x.ts_recv_ns <= t.ts_recv_ns AND x.ts_event_ns >= t.pm_open_ns
+    WHERE x.underlying = 'SPY' AND x.ts_event_ns < t.post_close_ns
+      AND abs(x.strike - t.level_price) <= getvariable('FUEL_STRIKE_RANGE')
+), by_strike AS (
+    SELECT ts_event_ns, level_kind, level_price, strike, sum(size) AS vol
+    FROM o GROUP BY ALL
+), nearest AS (
+    SELECT ts_event_ns, level_kind, level_price, vol AS near_vol
+    FROM by_strike
+    QUALIFY row_number() OVER (PARTITION BY ts_event_ns, level_kind, level_price
+                               ORDER BY abs(strike - level_price), strike) = 1
+), agg AS (
+    SELECT ts_event_ns, level_kind, level_price,
+           sum(CASE WHEN option_right = 'C' THEN size ELSE 0 END) AS calls,
+           sum(CASE WHEN option_right = 'P' THEN size ELSE 0 END) AS puts,
+           sum(price * size * 100 * CASE WHEN option_right = 'C' THEN 1 ELSE -1 END) AS premium,
+           sum(CASE WHEN expiration = session_date THEN size ELSE 0 END) AS same_day,
+           sum(size) AS total
+    FROM o GROUP BY ALL
+)
+SELECT t.ts_event_ns, t.level_kind, t.level_price,
+       CAST(coalesce(a.calls, 0) AS BIGINT) AS fuel_call_vol,
+       CAST(coalesce(a.puts, 0) AS BIGINT) AS fuel_put_vol,
+       coalesce(a.premium, 0) AS fuel_signed_premium,
+       a.same_day / nullif(a.total, 0) AS fuel_0dte_share,
+       n.near_vol / nullif(a.total, 0) AS fuel_strike_concentration
+FROM t
+LEFT JOIN agg a USING (ts_event_ns, level_kind, level_price)
+LEFT JOIN nearest n USING (ts_event_ns, level_kind, level_price)
