@@ -1,7 +1,9 @@
 -- fuel: SPY option trades of the session received by the decision time
 -- (event time from 04:00 ET, ts_recv_ns <= decision) at strikes within
 -- FUEL_STRIKE_RANGE dollars of the level. Volumes in contracts; premium in
--- dollars (price x size x 100), calls positive and puts negative; the
+-- whole dollars (price x size x 100, summed as integers of cents so the
+-- result does not depend on summation order), calls positive and puts
+-- negative; the
 -- same-day expiry share and the share of the strike nearest the level
 -- (lowest strike on a tie) are NULL when there is no volume.
 WITH t AS (
@@ -28,7 +30,7 @@ WITH t AS (
     SELECT ts_event_ns, level_kind, level_price,
            sum(CASE WHEN option_right = 'C' THEN size ELSE 0 END) AS calls,
            sum(CASE WHEN option_right = 'P' THEN size ELSE 0 END) AS puts,
-           sum(price * size * 100 * CASE WHEN option_right = 'C' THEN 1 ELSE -1 END) AS premium,
+           sum(CAST(round(price * 100) AS BIGINT) * size * CASE WHEN option_right = 'C' THEN 1 ELSE -1 END) AS premium,
            sum(CASE WHEN expiration = session_date THEN size ELSE 0 END) AS same_day,
            sum(size) AS total
     FROM o GROUP BY ALL
@@ -36,7 +38,7 @@ WITH t AS (
 SELECT t.ts_event_ns, t.level_kind, t.level_price,
        CAST(coalesce(a.calls, 0) AS BIGINT) AS fuel_call_vol,
        CAST(coalesce(a.puts, 0) AS BIGINT) AS fuel_put_vol,
-       coalesce(a.premium, 0) AS fuel_signed_premium,
+       CAST(coalesce(a.premium, 0) AS BIGINT) AS fuel_signed_premium,
        a.same_day / nullif(a.total, 0) AS fuel_0dte_share,
        n.near_vol / nullif(a.total, 0) AS fuel_strike_concentration
 FROM t

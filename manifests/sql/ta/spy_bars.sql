@@ -2,7 +2,8 @@
 -- trades of the session received in [bar_end_ns - 60 s, bar_end_ns), so it
 -- is complete, and usable, from bar_end_ns on. Minutes without trades have
 -- no bar. Trailing statistics count bars, not clock minutes; rth marks
--- bars starting at or after the open.
+-- bars starting at or after the open. Price x size is summed in integer
+-- cents, so VWAP does not depend on summation order.
 WITH b AS (
     SELECT t.session_date,
            (t.ts_recv_ns // 60000000000) * 60000000000 + 60000000000 AS bar_end_ns,
@@ -11,7 +12,7 @@ WITH b AS (
            min(t.price) AS low,
            arg_max(t.price, (t.ts_recv_ns, t.ts_event_ns, t.seq)) AS close,
            sum(t.size) AS volume,
-           sum(t.price * t.size) AS pv
+           sum(CAST(round(t.price * 100) AS BIGINT) * t.size) AS pv_cents
     FROM spy_trades t
     GROUP BY ALL
 ), c AS (
@@ -33,7 +34,7 @@ SELECT session_date, bar_end_ns, close,
        avg(greatest(chg, 0)) OVER (w ROWS 13 PRECEDING) AS avg_gain14,
        avg(greatest(-chg, 0)) OVER (w ROWS 13 PRECEDING) AS avg_loss14,
        sqrt(sum(ret * ret) OVER (w ROWS 14 PRECEDING)) * 1e4 AS rv15_bps,
-       sum(CASE WHEN rth THEN pv ELSE 0 END) OVER (w ROWS UNBOUNDED PRECEDING)
+       sum(CASE WHEN rth THEN pv_cents ELSE 0 END) OVER (w ROWS UNBOUNDED PRECEDING) / 100
            / nullif(sum(CASE WHEN rth THEN volume ELSE 0 END) OVER (w ROWS UNBOUNDED PRECEDING), 0) AS vwap,
        max(CASE WHEN rth THEN high END) OVER (w ROWS UNBOUNDED PRECEDING) AS rth_high,
        min(CASE WHEN rth THEN low END) OVER (w ROWS UNBOUNDED PRECEDING) AS rth_low
