@@ -36,6 +36,23 @@ if "$BIN" build --help >/dev/null 2>&1 && [ -f manifests/v0.1_demo.yaml ]; then
   "$BIN" list
 fi
 
+for m in v1.0_mechanics_only v2.0_full_ensemble; do
+  if "$BIN" build --help >/dev/null 2>&1 && [ -f "manifests/$m.yaml" ]; then
+    step "build Silver version $m (level-touch signals)"
+    "$BIN" build "manifests/$m.yaml" --dates "$START..$END"
+  fi
+done
+if [ -f manifests/v2.0_full_ensemble.yaml ]; then
+  step "level touches by kind and outcome (v2.0_full_ensemble)"
+  "$BIN" query "
+    SELECT level_kind, count(*) AS touches,
+           count(*) FILTER (WHERE outcome = 'BREAK') AS break,
+           count(*) FILTER (WHERE outcome = 'BOUNCE') AS bounce,
+           count(*) FILTER (WHERE outcome = 'CHOP') AS chop,
+           round(avg(barrier_size_now)) AS avg_barrier, round(avg(ta_rsi14), 1) AS avg_rsi
+    FROM silver.\"v2.0_full_ensemble\" GROUP BY level_kind ORDER BY touches DESC"
+fi
+
 if [ "${DEMO_SERVE:-1}" != "0" ] && "$BIN" serve --help >/dev/null 2>&1; then
   LISTEN=${LISTEN:-127.0.0.1:5433}
   step "serving $LAKE on $LISTEN (Ctrl-C to stop)"
