@@ -38,10 +38,9 @@ type resultRow struct {
 	labels   string
 }
 
-// runBundle runs the manifest's output view over the lake as the builder
-// does for date (Bronze scoped to the date and its lookback days, only
-// rows inside regular hours) and returns its rows keyed by the output key.
-func runBundle(t testing.TB, root, manifest, date string) result {
+// openBundle installs manifest's views on a connection of a fresh DuckDB
+// over root, with Bronze scoped as the builder scopes date.
+func openBundle(t testing.TB, root, manifest, date string) (*sql.Conn, *sqlfeatures.Bundle, calendar.Session) {
 	t.Helper()
 	ctx := context.Background()
 	lake, err := store.OpenLake(root, false)
@@ -52,12 +51,12 @@ func runBundle(t testing.TB, root, manifest, date string) result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	conn, err := db.SQL().Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	t.Cleanup(func() { conn.Close() })
 	b, err := sqlfeatures.LoadBundle(ctx, conn, manifest, sibling)
 	if err != nil {
 		t.Fatal(err)
@@ -85,6 +84,16 @@ func runBundle(t testing.TB, root, manifest, date string) result {
 	if err := sqlfeatures.Install(ctx, conn, b); err != nil {
 		t.Fatal(err)
 	}
+	return conn, b, s
+}
+
+// runBundle runs the manifest's output view over the lake as the builder
+// does for date (Bronze scoped to the date and its lookback days, only
+// rows inside regular hours) and returns its rows keyed by the output key.
+func runBundle(t testing.TB, root, manifest, date string) result {
+	t.Helper()
+	conn, b, s := openBundle(t, root, manifest, date)
+	ctx := context.Background()
 	m := b.Manifest
 	cols := describe(t, conn, m.Output.View)
 	isLabel := map[string]bool{}
