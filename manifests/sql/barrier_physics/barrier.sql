@@ -4,19 +4,27 @@
 -- same way. The defending side is the ask for UP (resistance) and the bid
 -- for DOWN (support). A book snapshot "as of" a time is the MBP-10 row of
 -- the front contract with the latest ts_recv_ns at or before it (the
--- highest seq among rows received at that nanosecond).
+-- highest seq among rows received at that nanosecond). ES prices are on
+-- the 0.25 tick grid: adds and cancels are matched to the ticks in the band.
 WITH t AS (
     SELECT t.ts_event_ns, t.level_kind, t.level_price, t.ts_recv_ns, t.spot, t.direction,
            f.instrument
     FROM touches t JOIN es_front f ON f.session_date = t.session_date
-), k AS (
-    SELECT t.*, b.ts_recv_ns AS now_recv_ns
-    FROM t ASOF LEFT JOIN es_book_times b
-        ON b.instrument = t.instrument AND t.ts_recv_ns >= b.ts_recv_ns
+), probes AS (
+    SELECT ts_event_ns, level_kind, level_price, instrument, ts_recv_ns AS at_ns, true AS is_now FROM t
+    UNION ALL
+    SELECT ts_event_ns, level_kind, level_price, instrument,
+           ts_recv_ns - epoch_ns(getvariable('W_b')), false
+    FROM t
+), found AS (
+    SELECT p.ts_event_ns, p.level_kind, p.level_price, p.is_now, b.ts_recv_ns AS book_recv_ns
+    FROM probes p ASOF LEFT JOIN es_book_times b
+        ON b.instrument = p.instrument AND p.at_ns >= b.ts_recv_ns
 ), keys AS (
-    SELECT k.*, b.ts_recv_ns AS before_recv_ns
-    FROM k ASOF LEFT JOIN es_book_times b
-        ON b.instrument = k.instrument AND k.ts_recv_ns - epoch_ns(getvariable('W_b')) >= b.ts_recv_ns
+    SELECT t.*, n.book_recv_ns AS now_recv_ns, e.book_recv_ns AS before_recv_ns
+    FROM t
+    JOIN found n ON n.is_now AND n.ts_event_ns = t.ts_event_ns AND n.level_kind = t.level_kind AND n.level_price = t.level_price
+    JOIN found e ON NOT e.is_now AND e.ts_event_ns = t.ts_event_ns AND e.level_kind = t.level_kind AND e.level_price = t.level_price
 ), snaps AS (
     SELECT m.instrument, m.ts_recv_ns,
            (m.bid_px_00 + m.ask_px_00) / 2 AS es_mid,
@@ -39,16 +47,25 @@ WITH t AS (
     FROM keys
     LEFT JOIN snaps n ON n.instrument = keys.instrument AND n.ts_recv_ns = keys.now_recv_ns
     LEFT JOIN snaps e ON e.instrument = keys.instrument AND e.ts_recv_ns = keys.before_recv_ns
+), grid AS (
+    -- ES prices (0.25 ticks) within the band, on the defending side.
+    SELECT ts_event_ns, level_kind, level_price, instrument, ts_recv_ns,
+           CASE WHEN direction = 'UP' THEN 'A' ELSE 'B' END AS side,
+           es_level, es_band,
+           unnest(range(CAST(floor((es_level - es_band) * 4) AS BIGINT),
+                        CAST(ceil((es_level + es_band) * 4) AS BIGINT) + 1)) / 4 AS price
+    FROM now
+    WHERE es_level IS NOT NULL
 ), flow AS (
-    SELECT n.ts_event_ns, n.level_kind, n.level_price,
+    SELECT g.ts_event_ns, g.level_kind, g.level_price,
            sum(CASE WHEN m.action = 'A' THEN m.size ELSE -m.size END) AS net
-    FROM now n
+    FROM grid g
     JOIN bronze.futures_mbp10 m
-        ON m.ts_recv_ns > n.ts_recv_ns - epoch_ns(getvariable('W_b')) AND m.ts_recv_ns <= n.ts_recv_ns
-    WHERE m.symbol = 'ES' AND m.instrument = n.instrument AND m.action IN ('A', 'C')
-      AND m.side = CASE WHEN n.direction = 'UP' THEN 'A' ELSE 'B' END
-      AND abs(m.price - n.es_level) <= n.es_band
-    GROUP BY ALL
+        ON m.instrument = g.instrument AND m.side = g.side AND m.price = g.price
+    WHERE m.symbol = 'ES' AND m.action IN ('A', 'C')
+      AND m.ts_recv_ns > g.ts_recv_ns - epoch_ns(getvariable('W_b')) AND m.ts_recv_ns <= g.ts_recv_ns
+      AND abs(m.price - g.es_level) <= g.es_band
+    GROUP BY g.ts_event_ns, g.level_kind, g.level_price
 ), sized AS (
     SELECT n.ts_event_ns, n.level_kind, n.level_price, n.es_level,
            CAST(coalesce(list_sum([CASE WHEN abs(n.px_now[i] - n.es_level) <= n.es_band THEN n.sz_now[i] ELSE 0 END
