@@ -7,16 +7,20 @@
 -- same-day expiry share and the share of the strike nearest the level
 -- (lowest strike on a tie) are NULL when there is no volume.
 WITH t AS (
+    -- One row per signal and whole-dollar strike bucket the range covers,
+    -- so option trades are matched by a hash join on floor(strike).
     SELECT t.ts_event_ns, t.level_kind, t.level_price, t.ts_recv_ns, s.date AS session_date,
-           s.pm_open_ns, s.post_close_ns
+           s.pm_open_ns, s.post_close_ns,
+           unnest(range(CAST(floor(t.level_price - getvariable('FUEL_STRIKE_RANGE')) AS BIGINT),
+                        CAST(floor(t.level_price + getvariable('FUEL_STRIKE_RANGE')) AS BIGINT) + 1)) AS bucket
     FROM touches t JOIN sessions s ON s.date = t.session_date
 ), o AS (
     SELECT t.ts_event_ns, t.level_kind, t.level_price, t.session_date,
            x.strike, x.option_right, x.expiration, x.price, x.size
     FROM t
-    JOIN bronze.options_trades x
-        ON x.ts_recv_ns <= t.ts_recv_ns AND x.ts_event_ns >= t.pm_open_ns
-    WHERE x.underlying = 'SPY' AND x.ts_event_ns < t.post_close_ns
+    JOIN bronze.options_trades x ON CAST(floor(x.strike) AS BIGINT) = t.bucket
+    WHERE x.underlying = 'SPY' AND x.ts_recv_ns <= t.ts_recv_ns
+      AND x.ts_event_ns >= t.pm_open_ns AND x.ts_event_ns < t.post_close_ns
       AND abs(x.strike - t.level_price) <= getvariable('FUEL_STRIKE_RANGE')
 ), by_strike AS (
     SELECT ts_event_ns, level_kind, level_price, strike, sum(size) AS vol
@@ -41,6 +45,6 @@ SELECT t.ts_event_ns, t.level_kind, t.level_price,
        CAST(coalesce(a.premium, 0) AS BIGINT) AS fuel_signed_premium,
        a.same_day / nullif(a.total, 0) AS fuel_0dte_share,
        n.near_vol / nullif(a.total, 0) AS fuel_strike_concentration
-FROM t
+FROM touches t
 LEFT JOIN agg a USING (ts_event_ns, level_kind, level_price)
 LEFT JOIN nearest n USING (ts_event_ns, level_kind, level_price)
