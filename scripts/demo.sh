@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job on embedded defaults: a synthetic lake, a query over it, a
-# Silver build, then the lake served over the Postgres wire protocol.
+# The main job on embedded defaults: a synthetic lake, queries over it, Silver
+# builds, bootstrap (build, screen, promote to Gold), then the lake served
+# over the Postgres wire protocol.
 set -euo pipefail
 BIN=${BIN:-bin/spysql}
 LAKE=${LAKE:-./data/lake}
@@ -30,26 +31,28 @@ step "SPY regular-hours sessions"
   JOIN calendar.sessions s ON t.ts_event_ns >= s.rth_open_ns AND t.ts_event_ns < s.rth_close_ns
   GROUP BY s.date ORDER BY s.date"
 
-if "$BIN" build --help >/dev/null 2>&1 && [ -f manifests/v0.1_demo.yaml ]; then
-  step "build Silver version v0.1_demo"
-  "$BIN" build manifests/v0.1_demo.yaml --dates "$START..$END"
-  "$BIN" list
-fi
+step "build Silver version v0.1_demo"
+"$BIN" build manifests/v0.1_demo.yaml --dates "$START..$END"
+"$BIN" list
 
-if "$BIN" bootstrap --help >/dev/null 2>&1; then
-  if [ -f manifests/v1.0_mechanics_only.yaml ] && [ -f manifests/v2.0_full_ensemble.yaml ]; then
-    step "bootstrap: build, screen and promote the better shipped version to gold.signals_production"
-    "$BIN" bootstrap --dates "$START..$END"
-  else
-    step "promote v0.1_demo to gold.signals_production (the shipped versions are not here)"
-    "$BIN" promote v0.1_demo --dataset signals_production --notes "demo" --dates "$START..$END"
-  fi
-  "$BIN" validate --dataset signals_production
-  "$BIN" datasets
-  "$BIN" query "SELECT dataset, source_version, rows, history_depth FROM lake.datasets"
-fi
+step "bootstrap: build v1.0_mechanics_only and v2.0_full_ensemble, screen both, promote the better to gold.signals_production"
+"$BIN" bootstrap --dates "$START..$END"
 
-if [ "${DEMO_SERVE:-1}" != "0" ] && "$BIN" serve --help >/dev/null 2>&1; then
+step "level touches by kind and outcome (v2.0_full_ensemble)"
+"$BIN" query "
+  SELECT level_kind, count(*) AS touches,
+         count(*) FILTER (WHERE outcome = 'BREAK') AS break,
+         count(*) FILTER (WHERE outcome = 'BOUNCE') AS bounce,
+         count(*) FILTER (WHERE outcome = 'CHOP') AS chop,
+         round(avg(barrier_size_now)) AS avg_barrier, round(avg(ta_rsi14), 1) AS avg_rsi
+  FROM silver.\"v2.0_full_ensemble\" GROUP BY level_kind ORDER BY touches DESC"
+
+step "Gold: validate and list"
+"$BIN" validate --dataset signals_production
+"$BIN" datasets
+"$BIN" query "SELECT dataset, source_version, rows, history_depth FROM lake.datasets"
+
+if [ "${DEMO_SERVE:-1}" != "0" ]; then
   LISTEN=${LISTEN:-127.0.0.1:5433}
   step "serving $LAKE on $LISTEN (Ctrl-C to stop)"
   echo "connect with:  psql 'host=${LISTEN%:*} port=${LISTEN##*:} user=demo dbname=lake sslmode=disable'"

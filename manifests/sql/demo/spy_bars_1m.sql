@@ -1,15 +1,17 @@
--- One-minute SPY bars, stamped with the bar's start (ts_event_ns) and end.
+-- One-minute SPY bars by arrival, stamped with the bar's end: the bar
+-- stamped ts_event_ns holds the SPY trades received in
+-- [ts_event_ns - 60 s, ts_event_ns), so everything in it was known at the
+-- stamp (and nothing received at or after it is).
 SELECT
-    (ts_event_ns // 60000000000) * 60000000000               AS ts_event_ns,
-    (ts_event_ns // 60000000000) * 60000000000 + 59999999999 AS bar_end_ns,
-    first(price ORDER BY ts_event_ns, seq)                   AS open,
-    max(price)                                               AS high,
-    min(price)                                               AS low,
-    last(price ORDER BY ts_event_ns, seq)                    AS close,
-    CAST(sum(size) AS BIGINT)                                AS volume,
-    sum(price * size) / sum(size)                            AS vwap,
-    count(*)                                                 AS trades
+    (ts_recv_ns // 60000000000) * 60000000000 + 60000000000 AS ts_event_ns,
+    arg_min(price, (ts_recv_ns, ts_event_ns, seq))          AS open,
+    max(price)                                              AS high,
+    min(price)                                              AS low,
+    arg_max(price, (ts_recv_ns, ts_event_ns, seq))          AS close,
+    CAST(sum(size) AS BIGINT)                               AS volume,
+    sum(CAST(round(price * 100) AS BIGINT) * size) / 100 / sum(size) AS vwap,
+    count(*)                                                AS trades
 FROM bronze.stocks_trades
 WHERE symbol = 'SPY'
-GROUP BY 1, 2
+GROUP BY 1
 HAVING count(*) >= getvariable('MIN_TRADES')

@@ -1,5 +1,6 @@
--- SPY bars with the ES book as of each bar's end, the bar's ES flow,
--- trailing-window features over W and a forward-return label.
+-- SPY bars with the ES book as received before each bar's end (the
+-- stamp), the bar's ES flow, trailing-window features over W and a
+-- forward-return label (the only column that looks ahead).
 WITH joined AS (
     SELECT
         b.*,
@@ -9,7 +10,7 @@ WITH joined AS (
         coalesce(f.signed_volume, 0)                              AS es_signed_volume,
         coalesce(f.trades, 0)                                     AS es_trades
     FROM spy_bars_1m b
-    ASOF LEFT JOIN es_book k ON b.bar_end_ns >= k.ts_event_ns
+    ASOF LEFT JOIN es_book k ON b.ts_event_ns > k.ts_recv_ns
     LEFT JOIN es_flow_1m f ON f.ts_event_ns = b.ts_event_ns
 )
 SELECT
