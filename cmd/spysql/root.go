@@ -42,6 +42,8 @@ func newRootCmd() *cobra.Command {
 		newGenCmd(g),
 		newImportCmd(g),
 		newIndexCmd(g),
+		newIngestCmd(g),
+		newReplayCmd(g),
 	)
 	return root
 }

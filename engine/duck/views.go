@@ -138,6 +138,11 @@ func (db *DB) registerGold(ctx context.Context) error {
 	for _, n := range names {
 		want[n] = fmt.Sprintf("SELECT * FROM read_parquet(%s)", QuoteString(filepath.Join(db.lake.GoldTrainingDir(), n+".parquet")))
 	}
+	// Streamed signals (spysql ingest) as gold.streaming_signals, once any
+	// file exists.
+	if m, err := filepath.Glob(db.lake.GoldSignalsGlob()); err == nil && len(m) > 0 {
+		want["streaming_signals"] = fmt.Sprintf("SELECT * FROM read_parquet(%s, hive_partitioning = true, hive_types = {'underlying': 'VARCHAR', 'date': 'VARCHAR', 'hour': 'VARCHAR'})", QuoteString(db.lake.GoldSignalsGlob()))
+	}
 	db.setGold(names)
 	return db.syncViews(ctx, "gold", want)
 }

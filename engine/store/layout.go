@@ -117,3 +117,14 @@ func (l Lake) GoldEvaluationDir() string { return filepath.Join(l.root, "gold", 
 func (l Lake) GoldSignalsDir() string {
 	return filepath.Join(l.root, "gold", "streaming", "signals")
 }
+
+// GoldSignalsPartitionDir is one underlying=U/date=D/hour=H partition of the
+// streamed signals.
+func (l Lake) GoldSignalsPartitionDir(underlying, date, hour string) string {
+	return filepath.Join(l.GoldSignalsDir(), "underlying="+underlying, "date="+date, "hour="+hour)
+}
+
+// GoldSignalsGlob matches every file of the streamed signals.
+func (l Lake) GoldSignalsGlob() string {
+	return filepath.Join(l.GoldSignalsDir(), "underlying=*", "date=*", "hour=*", "*.parquet")
+}
