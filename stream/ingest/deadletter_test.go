@@ -12,7 +12,8 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/spysql/spysql/engine"
+	"github.com/spysql/spysql/engine/duck"
+	"github.com/spysql/spysql/engine/store"
 	"github.com/spysql/spysql/stream/ingest"
 	"github.com/spysql/spysql/stream/natsmsg"
 	"github.com/spysql/spysql/stream/natsutil"
@@ -73,8 +74,8 @@ func TestDeadLetters(t *testing.T) {
 		t.Errorf("stats %+v: want %d dead letters and %d rows", st, len(bad), len(bad)+1)
 	}
 	rows := lakeRows(t, out)
-	if len(rows[engine.StocksTrades]) != len(bad) {
-		t.Errorf("%d stock trades landed, want %d", len(rows[engine.StocksTrades]), len(bad))
+	if len(rows[store.StocksTrades]) != len(bad) {
+		t.Errorf("%d stock trades landed, want %d", len(rows[store.StocksTrades]), len(bad))
 	}
 	// Each bad message is in DEADLETTER once, in order, with its reason.
 	c, err := js.OrderedConsumer(ctx, natsutil.DeadLetterStream, jetstream.OrderedConsumerConfig{})
@@ -152,7 +153,7 @@ func TestSignalsToGold(t *testing.T) {
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
-	db, err := engine.Open(ctx, out, engine.Config{Threads: 1})
+	db, err := duck.Open(ctx, out, duck.Config{Threads: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,12 +21,12 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/spysql/spysql/engine"
 	"github.com/spysql/spysql/engine/calendar"
+	"github.com/spysql/spysql/engine/store"
+	"github.com/spysql/spysql/engine/synthmarket"
 	"github.com/spysql/spysql/stream/ingest"
 	"github.com/spysql/spysql/stream/natsmsg"
 	"github.com/spysql/spysql/stream/natsutil"
-	"github.com/spysql/spysql/stream/synth"
 )
 
 // The test binary doubles as the ingest process of the fault tests: with
@@ -43,7 +43,7 @@ func childIngest() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	lake, err := engine.OpenLake(os.Getenv("LAKE"), true)
+	lake, err := store.OpenLake(os.Getenv("LAKE"), true)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -68,7 +68,7 @@ func childIngest() int {
 
 // testConfig keeps buffers small and ack waits short, so redeliveries
 // after a kill come quickly.
-func testConfig(lake engine.Lake, log *slog.Logger) ingest.Config {
+func testConfig(lake store.Lake, log *slog.Logger) ingest.Config {
 	return ingest.Config{
 		Lake: lake, MaxRows: 4000, MaxAge: 200 * time.Millisecond, AckWait: 2 * time.Second,
 		Fetch: 500, Log: log, Replicas: 1,
@@ -103,7 +103,7 @@ func connect(t *testing.T, url string) jetstream.JetStream {
 
 var (
 	srcOnce sync.Once
-	srcLake engine.Lake
+	srcLake store.Lake
 	srcErr  error
 )
 
@@ -111,7 +111,7 @@ var (
 var testDate = calendar.Date{Year: 2025, Month: 12, Day: 16}
 
 // sourceLake is a small generated Bronze day, made once per test binary.
-func sourceLake(t *testing.T) engine.Lake {
+func sourceLake(t *testing.T) store.Lake {
 	t.Helper()
 	srcOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "spysql-ingest-src-*")
@@ -119,12 +119,12 @@ func sourceLake(t *testing.T) engine.Lake {
 			srcErr = err
 			return
 		}
-		srcLake, srcErr = engine.OpenLake(dir, true)
+		srcLake, srcErr = store.OpenLake(dir, true)
 		if srcErr != nil {
 			return
 		}
 		cal, _ := calendar.New()
-		_, srcErr = synth.Generate(context.Background(), srcLake, cal, synth.Config{Start: testDate, End: testDate, Seed: 7, Scale: 0.004}, nil)
+		_, srcErr = synthmarket.Generate(context.Background(), srcLake, cal, synthmarket.Config{Start: testDate, End: testDate, Seed: 7, Scale: 0.004}, nil)
 	})
 	if srcErr != nil {
 		t.Fatal(srcErr)
@@ -135,10 +135,10 @@ func sourceLake(t *testing.T) engine.Lake {
 // lakeRows reads every Bronze file of lake and returns, per table, each
 // row as "subject payload", sorted: the multiset of what the lake holds.
 // Every file must be readable.
-func lakeRows(t *testing.T, lake engine.Lake) map[engine.Table][]string {
+func lakeRows(t *testing.T, lake store.Lake) map[store.Table][]string {
 	t.Helper()
-	out := map[engine.Table][]string{}
-	for _, tb := range engine.BronzeTables() {
+	out := map[store.Table][]string{}
+	for _, tb := range store.BronzeTables() {
 		root := lake.BronzeDir(tb)
 		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -174,19 +174,19 @@ func keyOf(path string) string {
 	return v
 }
 
-func fileRows(tb engine.Table, path string) ([]string, error) {
+func fileRows(tb store.Table, path string) ([]string, error) {
 	key := keyOf(path)
 	kind := natsmsg.KindOf(tb)
 	subj := natsmsg.Subject(kind, key)
 	switch tb {
-	case engine.FuturesTrades:
-		return rowsAs(path, subj, func(r *engine.FuturesTrade) ([]byte, error) { r.Symbol = key; return natsmsg.EncodeFuturesTrade(r) })
-	case engine.FuturesMBP10:
-		return rowsAs(path, subj, func(r *engine.MBP10) ([]byte, error) { r.Symbol = key; return natsmsg.EncodeMBP10(r) })
-	case engine.StocksTrades:
-		return rowsAs(path, subj, func(r *engine.StockTrade) ([]byte, error) { r.Symbol = key; return natsmsg.EncodeStockTrade(r) })
+	case store.FuturesTrades:
+		return rowsAs(path, subj, func(r *store.FuturesTrade) ([]byte, error) { r.Symbol = key; return natsmsg.EncodeFuturesTrade(r) })
+	case store.FuturesMBP10:
+		return rowsAs(path, subj, func(r *store.MBP10) ([]byte, error) { r.Symbol = key; return natsmsg.EncodeMBP10(r) })
+	case store.StocksTrades:
+		return rowsAs(path, subj, func(r *store.StockTrade) ([]byte, error) { r.Symbol = key; return natsmsg.EncodeStockTrade(r) })
 	default:
-		return rowsAs(path, subj, func(r *engine.OptionTrade) ([]byte, error) { r.Underlying = key; return natsmsg.EncodeOptionTrade(r) })
+		return rowsAs(path, subj, func(r *store.OptionTrade) ([]byte, error) { r.Underlying = key; return natsmsg.EncodeOptionTrade(r) })
 	}
 }
 
@@ -208,10 +208,10 @@ func rowsAs[T any](path, subject string, enc func(*T) ([]byte, error)) ([]string
 
 // sameRows fails the test unless got holds exactly the rows of want,
 // reporting missing and duplicated rows.
-func sameRows(t *testing.T, want, got map[engine.Table][]string) {
+func sameRows(t *testing.T, want, got map[store.Table][]string) {
 	t.Helper()
 	total := 0
-	for _, tb := range engine.BronzeTables() {
+	for _, tb := range store.BronzeTables() {
 		w, g := want[tb], got[tb]
 		total += len(w)
 		if slices.Equal(w, g) {
@@ -287,7 +287,7 @@ func settled(ctx context.Context, js jetstream.JetStream, stream, durable string
 }
 
 // child starts the test binary as an ingest process.
-func child(t *testing.T, url string, lake engine.Lake) *exec.Cmd {
+func child(t *testing.T, url string, lake store.Lake) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "SPYSQL_TEST_INGEST=1", "NATS_URL="+url, "LAKE="+lake.Root())
@@ -298,9 +298,9 @@ func child(t *testing.T, url string, lake engine.Lake) *exec.Cmd {
 	return cmd
 }
 
-func newLake(t *testing.T) engine.Lake {
+func newLake(t *testing.T) store.Lake {
 	t.Helper()
-	l, err := engine.OpenLake(t.TempDir(), true)
+	l, err := store.OpenLake(t.TempDir(), true)
 	if err != nil {
 		t.Fatal(err)
 	}

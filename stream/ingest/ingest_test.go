@@ -12,8 +12,8 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/spysql/spysql/engine"
 	"github.com/spysql/spysql/engine/calendar"
+	"github.com/spysql/spysql/engine/store"
 	"github.com/spysql/spysql/stream/ingest"
 	"github.com/spysql/spysql/stream/natsutil"
 	"github.com/spysql/spysql/stream/replay"
@@ -21,7 +21,7 @@ import (
 
 // runReplay replays the test day from src, paced so it lasts about d
 // (0: as fast as possible), and returns a channel with its result.
-func runReplay(ctx context.Context, js jetstream.JetStream, src engine.Lake, d time.Duration) <-chan error {
+func runReplay(ctx context.Context, js jetstream.JetStream, src store.Lake, d time.Duration) <-chan error {
 	cal, _ := calendar.New()
 	speed := 0.0
 	if d > 0 {

@@ -15,14 +15,14 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/spysql/spysql/engine/store"
 	"github.com/spysql/spysql/engine/calendar"
+	"github.com/spysql/spysql/engine/store"
 	"github.com/spysql/spysql/stream/natsmsg"
 )
 
 // Config says what to replay. Zero values take the documented defaults.
 type Config struct {
-	Lake     store.Lake        // required
+	Lake     store.Lake         // required
 	Calendar *calendar.Calendar // required
 	From, To calendar.Date      // trading dates, inclusive
 	// Speed is the pace in event time per wall time; 0 is as fast as
