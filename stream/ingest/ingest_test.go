@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/spysql/spysql/engine/calendar"
 	"github.com/spysql/spysql/engine/store"
@@ -84,7 +86,14 @@ func TestReplayIngestExact(t *testing.T) {
 	s := startServer(t, t.TempDir(), 0)
 	js := connect(t, s.ClientURL())
 	out := newLake(t)
-	in, stop := startIngest(t, js, testConfig(out, nil))
+	reg := prometheus.NewRegistry()
+	cfg := testConfig(out, nil)
+	m, err := ingest.NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Metrics = m
+	in, stop := startIngest(t, js, cfg)
 	mustReplay(t, runReplay(context.Background(), js, src, 0), time.Minute)
 	waitSettled(t, js, time.Minute)
 	mustReplay(t, runReplay(context.Background(), js, src, 0), time.Minute)
@@ -100,6 +109,21 @@ func TestReplayIngestExact(t *testing.T) {
 	st := in.Stats()
 	if st.Rows != int64(n) || st.DeadLetters != 0 {
 		t.Errorf("stats %+v, want %d rows and no dead letters", st, n)
+	}
+	// The Prometheus metrics say the same.
+	var rows, files float64
+	for _, tb := range store.BronzeTables() {
+		rows += testutil.ToFloat64(m.Rows.WithLabelValues(tb.Name()))
+		files += testutil.ToFloat64(m.Files.WithLabelValues(tb.Name()))
+	}
+	if rows != float64(n) || files != float64(st.Files) || files == 0 {
+		t.Errorf("metrics: %g rows in %g files, want %d in %d", rows, files, n, st.Files)
+	}
+	if got := testutil.ToFloat64(m.Messages.WithLabelValues(natsutil.MarketStream)); got < float64(n) {
+		t.Errorf("metrics: %g messages, want at least %d", got, n)
+	}
+	if c := testutil.CollectAndCount(m.Flush); c != 1 {
+		t.Errorf("flush histogram: %d series", c)
 	}
 	ms, _ := js.Stream(context.Background(), natsutil.MarketStream)
 	info, _ := ms.Info(context.Background())

@@ -49,7 +49,7 @@ func decodeSeqs(v string) (string, []uint64, error) {
 	var prev uint64
 	for len(buf) > 0 {
 		d, n := binary.Uvarint(buf)
-		if n <= 0 || (len(seqs) > 0 && d == 0) {
+		if n <= 0 || (len(seqs) > 0 && d == 0) || prev+d < prev {
 			return "", nil, errors.New("bad sequence list")
 		}
 		prev += d
