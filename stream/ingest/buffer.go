@@ -130,6 +130,15 @@ type part struct {
 	msgs  []jetstream.Msg
 	bytes int
 	first time.Time
+
+	// Set by flush: the pipeline no longer adds rows or messages; copies
+	// delivered again meanwhile wait in late.
+	flushing bool
+	late     []jetstream.Msg
+	// Set by the writer: where it went, and what a name conflict dropped.
+	dir, name string
+	written   []uint64
+	dropped   []uint64
 }
 
 func newPart(k partKey) *part {

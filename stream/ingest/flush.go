@@ -13,26 +13,32 @@ import (
 	"github.com/spysql/spysql/engine/store"
 )
 
-// flush writes the selected partitions (all when sel is nil), each as one
-// file named for its sequence range with the sequences in its footer, and
-// acks their messages once the file is durable.
+// A flush hands the selected partitions to the pipeline's writer
+// goroutine, which publishes each as one file and then acks its messages,
+// while the pipeline goes on decoding the next batch. One batch is written
+// at a time: a flush first waits for the previous one, so a process holds
+// at most two buffers' worth of messages.
+
+// batch is one flush on its way to the writer, and back.
+type batch struct {
+	parts []*part
+	start time.Time
+	err   error
+}
+
+// flush hands the selected partitions (all when sel is nil) to the
+// writer, after the previous batch is done.
 func (p *pipeline) flush(ctx context.Context, sel func(partKey) bool) error {
 	parts := p.sortedParts(sel)
 	if len(parts) == 0 {
 		return nil
 	}
-	t0 := time.Now()
+	if err := p.wait(ctx); err != nil {
+		return err
+	}
 	for _, pt := range parts {
-		if err := p.writePart(ctx, pt); err != nil {
-			return err
-		}
-		for _, m := range pt.msgs {
-			p.ack(m)
-		}
 		delete(p.parts, pt.key)
-		for _, s := range pt.seqs {
-			delete(p.held, s)
-		}
+		pt.flushing = true
 	}
 	p.rows, p.bytes, p.oldest = 0, 0, time.Time{}
 	for _, pt := range p.parts {
@@ -42,18 +48,88 @@ func (p *pipeline) flush(ctx context.Context, sel func(partKey) bool) error {
 			p.oldest = pt.first
 		}
 	}
+	p.inflight = true
+	p.toWriter <- &batch{parts: parts, start: time.Now()}
+	return nil
+}
+
+// wait waits for the batch being written, if any, and settles it.
+func (p *pipeline) wait(ctx context.Context) error {
+	if !p.inflight {
+		return nil
+	}
+	select {
+	case b := <-p.fromWriter:
+		return p.settle(b)
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+// poll settles the batch being written if it is done.
+func (p *pipeline) poll() error {
+	if !p.inflight {
+		return nil
+	}
+	select {
+	case b := <-p.fromWriter:
+		return p.settle(b)
+	default:
+		return nil
+	}
+}
+
+// settle forgets a written batch's messages and acks the copies that were
+// delivered again while it was being written.
+func (p *pipeline) settle(b *batch) error {
+	p.inflight = false
+	if b.err != nil {
+		return b.err
+	}
+	for _, pt := range b.parts {
+		for _, s := range pt.seqs {
+			delete(p.held, s)
+		}
+		for _, s := range pt.dropped {
+			delete(p.held, s)
+		}
+		if pt.name != "" {
+			p.seen.add(pt.dir, pt.name, pt.written)
+		}
+		for _, m := range pt.late {
+			p.ack(m)
+		}
+	}
 	if m := p.cfg.Metrics; m != nil {
-		m.Flush.Observe(time.Since(t0).Seconds())
+		m.Flush.Observe(time.Since(b.start).Seconds())
 	}
 	return nil
+}
+
+// writer publishes batches and acks their messages until toWriter closes.
+// It has its own view of published files for name conflicts.
+func (p *pipeline) writer(ctx context.Context) {
+	seen := newWritten(p.stream)
+	for b := range p.toWriter {
+		for _, pt := range b.parts {
+			if err := p.writePart(ctx, seen, pt); err != nil {
+				b.err = err
+				break
+			}
+			for _, m := range pt.msgs {
+				p.ack(m)
+			}
+		}
+		p.fromWriter <- b
+	}
 }
 
 // writePart publishes one partition's rows. A name already published with
 // other rows means another process wrote some of these messages first
 // (a redelivery race): those are dropped and the rest written under the
 // name of what remains.
-func (p *pipeline) writePart(ctx context.Context, pt *part) error {
-	dir := pt.key.dir(p.cfg.Lake)
+func (p *pipeline) writePart(ctx context.Context, seen *written, pt *part) error {
+	pt.dir = pt.key.dir(p.cfg.Lake)
 	for attempt := 0; ; attempt++ {
 		if pt.rows.len() == 0 {
 			return nil
@@ -63,18 +139,18 @@ func (p *pipeline) writePart(ctx context.Context, pt *part) error {
 		seqs = slices.Compact(seqs)
 		name := fileName(p.stream, seqs)
 		meta := parquet.KeyValueMetadata(seqsKey, encodeSeqs(p.stream, seqs))
-		res, err := pt.rows.write(ctx, p.cfg.Lake, dir, name, meta)
+		res, err := pt.rows.write(ctx, p.cfg.Lake, pt.dir, name, meta)
 		if errors.Is(err, store.ErrExists) && attempt < 3 {
-			p.cfg.Log.Warn("file exists with other rows; dropping what it holds", "dir", dir, "name", name)
-			if err := p.dropWritten(dir, pt); err != nil {
+			p.cfg.Log.Warn("file exists with other rows; dropping what it holds", "dir", pt.dir, "name", name)
+			if err := dropWritten(seen, pt); err != nil {
 				return err
 			}
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("ingest %s: %w", filepath.Join(dir, name), err)
+			return fmt.Errorf("ingest %s: %w", filepath.Join(pt.dir, name), err)
 		}
-		p.seen.add(dir, name, seqs)
+		pt.name, pt.written = name, seqs
 		if res != store.Unchanged {
 			n := int64(pt.rows.len())
 			p.in.rows.Add(n)
@@ -89,17 +165,17 @@ func (p *pipeline) writePart(ctx context.Context, pt *part) error {
 }
 
 // dropWritten removes from pt the rows whose messages a published file in
-// dir already holds.
-func (p *pipeline) dropWritten(dir string, pt *part) error {
+// its directory already holds.
+func dropWritten(seen *written, pt *part) error {
 	keep := make([]bool, len(pt.seqs))
 	for i, s := range pt.seqs {
-		done, err := p.seen.has(dir, s)
+		done, err := seen.has(pt.dir, s)
 		if err != nil {
 			return err
 		}
 		keep[i] = !done
 		if done {
-			delete(p.held, s)
+			pt.dropped = append(pt.dropped, s)
 		}
 	}
 	pt.rows.filter(func(i int) bool { return keep[i] })

@@ -70,7 +70,7 @@ func childIngest() int {
 // after a kill come quickly.
 func testConfig(lake store.Lake, log *slog.Logger) ingest.Config {
 	return ingest.Config{
-		Lake: lake, MaxRows: 4000, MaxAge: 200 * time.Millisecond, AckWait: 2 * time.Second,
+		Lake: lake, MaxRows: 4000, MaxAge: 200 * time.Millisecond, AckWait: 4 * time.Second,
 		Fetch: 500, Log: log, Replicas: 1,
 	}
 }

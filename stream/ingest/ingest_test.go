@@ -62,9 +62,18 @@ func startIngest(t *testing.T, js jetstream.JetStream, cfg ingest.Config) (*inge
 func waitSettled(t *testing.T, js jetstream.JetStream, d time.Duration) {
 	t.Helper()
 	ctx := context.Background()
-	waitFor(t, d, "the MARKET consumer to ack everything", func() bool {
-		return settled(ctx, js, natsutil.MarketStream, ingest.DefaultDurable)
-	})
+	deadline := time.Now().Add(d)
+	for !settled(ctx, js, natsutil.MarketStream, ingest.DefaultDurable) {
+		if time.Now().After(deadline) {
+			c, _ := js.Consumer(ctx, natsutil.MarketStream, ingest.DefaultDurable)
+			if c != nil {
+				info, _ := c.Info(ctx)
+				t.Fatalf("timed out after %s waiting for the MARKET consumer to ack everything: %+v", d, info)
+			}
+			t.Fatalf("timed out after %s waiting for the MARKET consumer", d)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 func mustReplay(t *testing.T, done <-chan error, d time.Duration) {

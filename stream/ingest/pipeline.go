@@ -38,11 +38,23 @@ type pipeline struct {
 	bytes  int
 	oldest time.Time
 	seen   *written
+
+	// The writer goroutine and the one batch it may hold.
+	toWriter   chan *batch
+	fromWriter chan *batch
+	inflight   bool
 }
 
 // run pulls messages until ctx is done, then flushes what it holds.
 func (p *pipeline) run(ctx context.Context) error {
 	tick := min(p.cfg.MaxAge/4, 250*time.Millisecond)
+	p.toWriter, p.fromWriter = make(chan *batch), make(chan *batch, 1)
+	wctx, wcancel := context.WithCancel(context.WithoutCancel(ctx))
+	go p.writer(wctx)
+	defer func() {
+		close(p.toWriter)
+		wcancel()
+	}()
 	var it jetstream.MessagesContext
 	defer func() {
 		if it != nil {
@@ -50,6 +62,9 @@ func (p *pipeline) run(ctx context.Context) error {
 		}
 	}()
 	for ctx.Err() == nil {
+		if err := p.poll(); err != nil {
+			return p.stop(err)
+		}
 		if it == nil {
 			var err error
 			it, err = p.cons.Messages(jetstream.PullMaxMessages(p.cfg.Fetch))
@@ -87,6 +102,9 @@ func (p *pipeline) run(ctx context.Context) error {
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.cfg.AckWait)
 	defer cancel()
 	if err := p.flush(fctx, nil); err != nil {
+		return p.stop(err)
+	}
+	if err := p.wait(fctx); err != nil {
 		return p.stop(err)
 	}
 	return nil
@@ -178,7 +196,11 @@ type arrival struct {
 func add[T any](ctx context.Context, p *pipeline, a arrival, k partKey, r T) error {
 	if pt, ok := p.held[a.seq]; ok {
 		// Delivered again while buffered: ack this copy with the part.
-		pt.msgs = append(pt.msgs, a.msg)
+		if pt.flushing {
+			pt.late = append(pt.late, a.msg)
+		} else {
+			pt.msgs = append(pt.msgs, a.msg)
+		}
 		return nil
 	}
 	if a.redelivered {
