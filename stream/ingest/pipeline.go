@@ -88,9 +88,7 @@ func (p *pipeline) run(ctx context.Context) error {
 			p.cfg.Log.Warn("pull", "stream", p.stream, "err", err)
 			it.Stop()
 			it = nil
-			if !sleep(ctx, 100*time.Millisecond) {
-				break
-			}
+			sleep(ctx, 100*time.Millisecond) // the loop ends if ctx is done
 		}
 		if p.rows > 0 && (p.rows >= p.cfg.MaxRows || p.bytes >= p.cfg.MaxBytes || time.Since(p.oldest) >= p.cfg.MaxAge) {
 			if err := p.flush(ctx, nil); err != nil {
