@@ -31,6 +31,25 @@ step "SPY regular-hours sessions"
   JOIN calendar.sessions s ON t.ts_event_ns >= s.rth_open_ns AND t.ts_event_ns < s.rth_close_ns
   GROUP BY s.date ORDER BY s.date"
 
+NATS_LAKE=${NATS_LAKE:-$LAKE-nats}
+step "replay $START through NATS JetStream (embedded nats-server) into $NATS_LAKE"
+URL_FILE="$NATS_LAKE.url"
+mkdir -p "$NATS_LAKE" && rm -f "$URL_FILE"
+"$BIN" ingest --lake "$NATS_LAKE" --embedded --url-file "$URL_FILE" --idle-exit 2s &
+INGEST=$!
+trap 'kill "$INGEST" 2>/dev/null || true' EXIT
+for _ in $(seq 300); do [ -s "$URL_FILE" ] && break; sleep 0.1; done
+"$BIN" replay --nats "$(cat "$URL_FILE")" --dates "$START" --max
+wait "$INGEST"
+trap - EXIT
+rm -f "$URL_FILE"
+"$BIN" query --lake "$NATS_LAKE" "
+  SELECT 'futures_trades' AS tbl, count(*) AS rows FROM bronze.futures_trades
+  UNION ALL SELECT 'futures_mbp10', count(*) FROM bronze.futures_mbp10
+  UNION ALL SELECT 'stocks_trades', count(*) FROM bronze.stocks_trades
+  UNION ALL SELECT 'options_trades', count(*) FROM bronze.options_trades
+  ORDER BY tbl"
+
 step "build Silver version v0.1_demo"
 "$BIN" build manifests/v0.1_demo.yaml --dates "$START..$END"
 "$BIN" list

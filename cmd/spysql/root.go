@@ -43,6 +43,9 @@ func newRootCmd() *cobra.Command {
 		newImportCmd(g),
 		newIndexCmd(g),
 		newPromoteCmd(g), newRollbackCmd(g), newValidateCmd(g), newDatasetsCmd(g), newEvaluateCmd(g), newBootstrapCmd(g), newArchiveCmd(g), newRestoreCmd(g),
+
+		newIngestCmd(g),
+		newReplayCmd(g),
 	)
 	return root
 }

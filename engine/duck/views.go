@@ -175,6 +175,11 @@ func (db *DB) registerGold(ctx context.Context, extra map[string]string) error {
 		// the promotion its view named, whatever is promoted meanwhile.
 		want[n] = fmt.Sprintf("SELECT * FROM read_parquet(%s)", QuoteString(db.lake.GoldDatasetResolved(n)))
 	}
+	// Streamed signals (spysql ingest) as gold.streaming_signals, once any
+	// file exists.
+	if m, err := filepath.Glob(db.lake.GoldSignalsGlob()); err == nil && len(m) > 0 {
+		want["streaming_signals"] = fmt.Sprintf("SELECT * FROM read_parquet(%s, hive_partitioning = true, hive_types = {'underlying': 'VARCHAR', 'date': 'VARCHAR', 'hour': 'VARCHAR'})", QuoteString(db.lake.GoldSignalsGlob()))
+	}
 	db.setGold(names)
 	return db.syncViews(ctx, "gold", want)
 }

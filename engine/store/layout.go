@@ -137,3 +137,14 @@ func (l Lake) BronzeDates(t Table) ([]string, error) {
 	sort.Strings(out)
 	return out, nil
 }
+
+// GoldSignalsPartitionDir is one underlying=U/date=D/hour=H partition of the
+// streamed signals.
+func (l Lake) GoldSignalsPartitionDir(underlying, date, hour string) string {
+	return filepath.Join(l.GoldSignalsDir(), "underlying="+underlying, "date="+date, "hour="+hour)
+}
+
+// GoldSignalsGlob matches every file of the streamed signals.
+func (l Lake) GoldSignalsGlob() string {
+	return filepath.Join(l.GoldSignalsDir(), "underlying=*", "date=*", "hour=*", "*.parquet")
+}

@@ -63,8 +63,10 @@ type WrittenFile struct {
 // added when missing) in each partition. Each file is sorted by ts_event_ns
 // (ties by seq, then input order) and written as ZSTD Parquet through a temp
 // file, fsync and rename. A published name is never overwritten: the same
-// content again is a no-op, other content is ErrExists.
-func WriteBronze[T Record](ctx context.Context, lake Lake, recs []T, name string) ([]WrittenFile, error) {
+// content again is a no-op, other content is ErrExists. opts are added to
+// ParquetOptions (the NATS writer stores its stream sequences in the
+// footer with parquet.KeyValueMetadata).
+func WriteBronze[T Record](ctx context.Context, lake Lake, recs []T, name string, opts ...parquet.WriterOption) ([]WrittenFile, error) {
 	if name == "" || strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
 		return nil, fmt.Errorf("write bronze: bad file name %q", name)
 	}
@@ -138,7 +140,7 @@ func WriteBronze[T Record](ctx context.Context, lake Lake, recs []T, name string
 				return nil
 			}
 		}
-		res, err := writeParquetFile(dir, final, rows)
+		res, err := writeParquetFile(dir, final, rows, opts...)
 		if err != nil {
 			return out, err
 		}
@@ -178,12 +180,12 @@ func PointIndexOptions() []parquet.WriterOption {
 	return append(ParquetOptions(), parquet.PageBufferSize(PointPageBytes))
 }
 
-func writeParquetFile[T any](dir, final string, rows func(*parquet.GenericWriter[T]) error) (PublishResult, error) {
+func writeParquetFile[T any](dir, final string, rows func(*parquet.GenericWriter[T]) error, opts ...parquet.WriterOption) (PublishResult, error) {
 	tmp, err := TempFile(dir, filepath.Base(final))
 	if err != nil {
 		return 0, err
 	}
-	w := parquet.NewGenericWriter[T](tmp, ParquetOptions()...)
+	w := parquet.NewGenericWriter[T](tmp, append(ParquetOptions(), opts...)...)
 	err = rows(w)
 	if err == nil {
 		err = w.Close()

@@ -1,0 +1,309 @@
+package ingest
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/spysql/spysql/stream/natsmsg"
+)
+
+// kindKey is one symbol of one kind, across hours.
+type kindKey struct {
+	kind natsmsg.Kind
+	key  string
+}
+
+// pipeline consumes one stream: it buffers per partition and flushes.
+// It runs on one goroutine.
+type pipeline struct {
+	in     *Ingester
+	cfg    Config
+	stream string
+	accept func(natsmsg.Kind) bool
+	cons   jetstream.Consumer
+	lag    *atomic.Int64
+
+	parts  map[partKey]*part
+	latest map[kindKey]int64 // newest hour seen per symbol
+	held   map[uint64]*part  // buffered sequences
+	rows   int
+	bytes  int
+	oldest time.Time
+	seen   *written
+
+	// The writer goroutine and the one batch it may hold.
+	toWriter   chan *batch
+	fromWriter chan *batch
+	inflight   bool
+}
+
+// run pulls messages until ctx is done, then flushes what it holds.
+func (p *pipeline) run(ctx context.Context) error {
+	tick := min(p.cfg.MaxAge/4, 250*time.Millisecond)
+	p.toWriter, p.fromWriter = make(chan *batch), make(chan *batch, 1)
+	wctx, wcancel := context.WithCancel(context.WithoutCancel(ctx))
+	go p.writer(wctx)
+	defer func() {
+		close(p.toWriter)
+		wcancel()
+	}()
+	var it jetstream.MessagesContext
+	defer func() {
+		if it != nil {
+			it.Stop()
+		}
+	}()
+	for ctx.Err() == nil {
+		if err := p.poll(); err != nil {
+			return p.stop(err)
+		}
+		if it == nil {
+			var err error
+			it, err = p.cons.Messages(jetstream.PullMaxMessages(p.cfg.Fetch))
+			if err != nil {
+				p.cfg.Log.Warn("pull", "stream", p.stream, "err", err)
+				if !sleep(ctx, 250*time.Millisecond) {
+					break
+				}
+				continue
+			}
+		}
+		msg, err := it.Next(jetstream.NextMaxWait(tick))
+		switch {
+		case err == nil:
+			if err := p.handle(ctx, msg); err != nil {
+				return p.stop(err)
+			}
+		case errors.Is(err, nats.ErrTimeout):
+		default:
+			// Closed iterator, lost heartbeats, a server gone: start again.
+			p.cfg.Log.Warn("pull", "stream", p.stream, "err", err)
+			it.Stop()
+			it = nil
+			sleep(ctx, 100*time.Millisecond) // the loop ends if ctx is done
+		}
+		if p.rows > 0 && (p.rows >= p.cfg.MaxRows || p.bytes >= p.cfg.MaxBytes || time.Since(p.oldest) >= p.cfg.MaxAge) {
+			if err := p.flush(ctx, nil); err != nil {
+				return p.stop(err)
+			}
+		}
+	}
+	// Shutting down: what is buffered is written and acked.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.cfg.AckWait)
+	defer cancel()
+	if err := p.flush(fctx, nil); err != nil {
+		return p.stop(err)
+	}
+	if err := p.wait(fctx); err != nil {
+		return p.stop(err)
+	}
+	return nil
+}
+
+// stop is a fatal error: buffered messages stay unacked for redelivery.
+func (p *pipeline) stop(err error) error {
+	p.cfg.Log.Error("ingest stopped", "stream", p.stream, "err", err)
+	return err
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// handle decodes one message and buffers it, dead-letters it or acks it
+// as already written. A returned error stops the ingest.
+func (p *pipeline) handle(ctx context.Context, msg jetstream.Msg) error {
+	meta, err := msg.Metadata()
+	if err != nil {
+		p.cfg.Log.Warn("not a JetStream message", "subject", msg.Subject(), "err", err)
+		return nil
+	}
+	p.in.messages.Add(1)
+	if m := p.cfg.Metrics; m != nil {
+		m.Messages.WithLabelValues(p.stream).Inc()
+	}
+	seq := meta.Sequence.Stream
+	subject, data := msg.Subject(), msg.Data()
+	kind, key, err := natsmsg.ParseSubject(subject)
+	if err == nil && !p.accept(kind) {
+		err = &natsmsg.DecodeError{Subject: subject, Reason: "unknown subject for stream " + p.stream}
+	}
+	if err != nil {
+		return p.deadLetter(ctx, msg, seq, err)
+	}
+	in := arrival{msg: msg, seq: seq, redelivered: meta.NumDelivered > 1, size: len(data)}
+	switch kind {
+	case natsmsg.FuturesTrades:
+		r, err := natsmsg.DecodeFuturesTrade(subject, key, data)
+		if err != nil {
+			return p.deadLetter(ctx, msg, seq, err)
+		}
+		return add(ctx, p, in, partKey{kind, key, hourOf(r.TsEventNS)}, r)
+	case natsmsg.FuturesMBP10:
+		r, err := natsmsg.DecodeMBP10(subject, key, data)
+		if err != nil {
+			return p.deadLetter(ctx, msg, seq, err)
+		}
+		return add(ctx, p, in, partKey{kind, key, hourOf(r.TsEventNS)}, r)
+	case natsmsg.StocksTrades:
+		r, err := natsmsg.DecodeStockTrade(subject, key, data)
+		if err != nil {
+			return p.deadLetter(ctx, msg, seq, err)
+		}
+		return add(ctx, p, in, partKey{kind, key, hourOf(r.TsEventNS)}, r)
+	case natsmsg.OptionsTrades:
+		r, err := natsmsg.DecodeOptionTrade(subject, key, data)
+		if err != nil {
+			return p.deadLetter(ctx, msg, seq, err)
+		}
+		return add(ctx, p, in, partKey{kind, key, hourOf(r.TsEventNS)}, r)
+	default:
+		r, err := natsmsg.DecodeSignal(subject, key, data)
+		if err != nil {
+			return p.deadLetter(ctx, msg, seq, err)
+		}
+		return add(ctx, p, in, partKey{kind, key, hourOf(r.TsEventNS)}, r)
+	}
+}
+
+// arrival is one delivered message.
+type arrival struct {
+	msg         jetstream.Msg
+	seq         uint64
+	redelivered bool
+	size        int
+}
+
+// add buffers record r of message a in partition k, unless the message is
+// already buffered or, redelivered, already in a published file.
+func add[T any](ctx context.Context, p *pipeline, a arrival, k partKey, r T) error {
+	if pt, ok := p.held[a.seq]; ok {
+		// Delivered again while buffered: ack this copy with the part.
+		if pt.flushing {
+			pt.late = append(pt.late, a.msg)
+		} else {
+			pt.msgs = append(pt.msgs, a.msg)
+		}
+		return nil
+	}
+	if a.redelivered {
+		done, err := p.seen.has(k.dir(p.cfg.Lake), a.seq)
+		if err != nil {
+			return err
+		}
+		if done {
+			p.ack(a.msg)
+			p.in.skipped.Add(1)
+			if m := p.cfg.Metrics; m != nil {
+				m.Skipped.WithLabelValues(p.stream).Inc()
+			}
+			return nil
+		}
+	}
+	// A newer hour of a symbol closes its older hours.
+	kk := kindKey{k.kind, k.key}
+	if last, ok := p.latest[kk]; !ok || k.hour > last {
+		p.latest[kk] = k.hour
+		if ok {
+			err := p.flush(ctx, func(q partKey) bool { return q.kind == k.kind && q.key == k.key && q.hour < k.hour })
+			if err != nil {
+				return err
+			}
+		}
+	}
+	pt := p.parts[k]
+	if pt == nil {
+		pt = newPart(k)
+		pt.first = time.Now()
+		p.parts[k] = pt
+		if p.oldest.IsZero() {
+			p.oldest = pt.first
+		}
+	}
+	pt.rows.(appender[T]).push(r)
+	pt.seqs = append(pt.seqs, a.seq)
+	pt.msgs = append(pt.msgs, a.msg)
+	pt.bytes += a.size
+	p.held[a.seq] = pt
+	p.rows++
+	p.bytes += a.size
+	return nil
+}
+
+func (p *pipeline) ack(m jetstream.Msg) {
+	// A lost ack only means a redelivery, which the published file's
+	// sequences then answer.
+	if err := m.Ack(); err != nil {
+		p.cfg.Log.Debug("ack", "stream", p.stream, "err", err)
+	}
+}
+
+// deadLetter republishes a bad message to deadletter.<subject> with the
+// reason in the Spysql-Error header, then acks it.
+func (p *pipeline) deadLetter(ctx context.Context, msg jetstream.Msg, seq uint64, cause error) error {
+	reason := cause.Error()
+	var de *natsmsg.DecodeError
+	if errors.As(cause, &de) {
+		reason = de.Reason
+	}
+	out := nats.NewMsg(natsmsg.DeadLetterPrefix + msg.Subject())
+	out.Data = msg.Data()
+	out.Header.Set("Spysql-Error", reason)
+	out.Header.Set("Spysql-Stream", p.stream)
+	out.Header.Set("Spysql-Stream-Seq", strconv.FormatUint(seq, 10))
+	out.Header.Set(jetstream.MsgIDHeader, p.stream+"-"+strconv.FormatUint(seq, 10))
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if _, err := p.in.js.PublishMsg(pctx, out); err != nil {
+		// Left unacked: it comes back after AckWait and is tried again.
+		p.cfg.Log.Warn("dead letter not stored", "subject", msg.Subject(), "err", err)
+		return nil
+	}
+	p.ack(msg)
+	p.in.deadLetters.Add(1)
+	if m := p.cfg.Metrics; m != nil {
+		m.DeadLetters.WithLabelValues(p.stream).Inc()
+	}
+	p.cfg.Log.Debug("dead letter", "subject", msg.Subject(), "reason", reason)
+	return nil
+}
+
+// hourOf is the UTC hour bucket (hours since the epoch) of a time in ns.
+func hourOf(ns int64) int64 {
+	const h = int64(time.Hour)
+	q := ns / h
+	if ns%h < 0 {
+		q--
+	}
+	return q
+}
+
+// sortedParts lists the buffered partitions selected by sel (all when
+// nil) in a fixed order.
+func (p *pipeline) sortedParts(sel func(partKey) bool) []*part {
+	var out []*part
+	for k, pt := range p.parts {
+		if sel == nil || sel(k) {
+			out = append(out, pt)
+		}
+	}
+	slices.SortFunc(out, func(a, b *part) int {
+		return cmp.Or(cmp.Compare(a.key.kind, b.key.kind), cmp.Compare(a.key.key, b.key.key), cmp.Compare(a.key.hour, b.key.hour))
+	})
+	return out
+}
