@@ -37,6 +37,7 @@ type conn struct {
 	log *slog.Logger
 
 	user       string
+	database   string // the startup packet's, as current_database() answers
 	key        cancelKey
 	settings   *settings
 	pool       sessionPool     // DuckDB connections; see sessions.go
@@ -155,6 +156,10 @@ func (c *conn) login(m *pgproto3.StartupMessage) error {
 	c.user = m.Parameters["user"]
 	if c.user == "" {
 		return &pgError{Severity: "FATAL", Code: CodeInvalidAuthorization, Message: "no PostgreSQL user name specified in startup packet"}
+	}
+	c.database = m.Parameters["database"]
+	if c.database == "" {
+		c.database = c.user
 	}
 	if err := c.authenticate(c.user); err != nil {
 		return err

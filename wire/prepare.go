@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/spysql/spysql/engine/session"
+	"github.com/spysql/spysql/engine/pgcatalog"
 )
 
 // prepared is a parsed statement: a named or unnamed prepared statement
@@ -94,16 +95,20 @@ func (c *conn) prepareQuery(ctx context.Context, p *prepared) error {
 	if err != nil {
 		return err
 	}
-	eng, err := sess.Prepare(ctx, p.st.sql)
+	// The catalog queries clients send, in PostgreSQL's dialect, become
+	// DuckDB's over engine/pgcatalog; result columns get PostgreSQL's names.
+	text, _ := pgcatalog.Rewrite(p.st.sql, pgcatalog.Options{Setting: c.settingValue})
+	eng, err := sess.Prepare(ctx, text)
 	if err != nil {
 		return err
 	}
-	p.engSQL = p.st.sql
+	p.engSQL = text
 	readOnly := eng.Kind() == session.StmtSelect
 	if eng.Kind() == session.StmtExplain && p.st.explained != "" {
 		// A WITH can front INSERT/UPDATE/DELETE, and EXPLAIN ANALYZE runs
 		// what it explains: the inner statement must be a query too.
-		inner, err := sess.Prepare(ctx, p.st.explained)
+		explained, _ := pgcatalog.Rewrite(p.st.explained, pgcatalog.Options{Setting: c.settingValue})
+		inner, err := sess.Prepare(ctx, explained)
 		if err != nil {
 			eng.Close()
 			return err
@@ -115,7 +120,7 @@ func (c *conn) prepareQuery(ctx context.Context, p *prepared) error {
 		eng.Close()
 		return errorf(CodeInsufficientPrivilege, "permission denied: only queries are allowed, spysql is read-only")
 	}
-	if wrapped := wrapQuery(p.st.sql, eng.Columns()); wrapped != "" {
+	if wrapped := wrapQuery(text, eng.Columns()); wrapped != "" {
 		params := eng.Params()
 		eng.Close()
 		if eng, err = sess.Prepare(ctx, wrapped); err != nil {
@@ -192,4 +197,10 @@ func (c *conn) closePortals() {
 		pt.close()
 		delete(c.portals, name)
 	}
+}
+
+// settingValue is a setting's value for current_setting().
+func (c *conn) settingValue(name string) (string, bool) {
+	_, v, ok := c.settings.get(name)
+	return v, ok
 }

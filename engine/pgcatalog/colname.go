@@ -16,7 +16,13 @@ func (r *rewriter) nameColumns(sel *pg.SelectStmt) {
 	}
 	for _, t := range sel.TargetList {
 		rt := t.GetResTarget()
-		if rt == nil || rt.Name != "" || rt.Val == nil {
+		if rt == nil || rt.Val == nil {
+			continue
+		}
+		if tc := rt.Val.GetTypeCast(); tc != nil {
+			r.shown[tc] = true
+		}
+		if rt.Name != "" {
 			continue
 		}
 		if cr := rt.Val.GetColumnRef(); cr != nil {

@@ -36,7 +36,7 @@ func Rewrite(sql string, opt Options) (string, bool) {
 	default:
 		return sql, false
 	}
-	r := &rewriter{opt: opt, ctes: map[string]bool{}}
+	r := &rewriter{opt: opt, ctes: map[string]bool{}, shown: map[*pg.TypeCast]bool{}}
 	if sel != nil {
 		r.nameColumns(sel)
 	}
@@ -52,7 +52,10 @@ func Rewrite(sql string, opt Options) (string, bool) {
 }
 
 type rewriter struct {
-	opt     Options
+	opt Options
+	// shown are casts whose value is a result column: a regclass shown
+	// prints as its name, as PostgreSQL's output function does.
+	shown   map[*pg.TypeCast]bool
 	ctes    map[string]bool
 	changed bool
 }
@@ -77,6 +80,8 @@ func (r *rewriter) walk(m protoreflect.Message) {
 		r.rangeVar(x)
 	case *pg.FuncCall:
 		r.funcCall(x)
+	case *pg.RangeFunction:
+		r.rangeFunction(x)
 	}
 	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
 		switch {
@@ -151,6 +156,36 @@ func (r *rewriter) rangeVar(rv *pg.RangeVar) {
 	}
 }
 
+// scalarSRFs return rows of one scalar: in PostgreSQL the alias of such
+// a function in FROM also names its column (FROM generate_series(1, 3) s
+// makes s an integer), in DuckDB only the row.
+var scalarSRFs = map[string]bool{"generate_series": true, "unnest": true, "generate_subscripts": true}
+
+func (r *rewriter) rangeFunction(rf *pg.RangeFunction) {
+	if rf.Alias == nil || len(rf.Alias.Colnames) > 0 || len(rf.Functions) != 1 || rf.Ordinality || rf.IsRowsfrom || len(rf.Coldeflist) > 0 {
+		return
+	}
+	items := rf.Functions[0].GetList().GetItems()
+	if len(items) == 0 {
+		return
+	}
+	fc := items[0].GetFuncCall()
+	if fc == nil {
+		return
+	}
+	parts := strs(fc.Funcname)
+	if len(parts) == 0 || !scalarSRFs[parts[len(parts)-1]] {
+		return
+	}
+	rf.Alias.Colnames = []*pg.Node{pg.MakeStrNode(rf.Alias.Aliasname)}
+	r.changed = true
+}
+
+// builtinRenames are PostgreSQL functions DuckDB has under another name.
+var builtinRenames = map[string]string{
+	"json_build_object": "json_object", "json_agg": "json_group_array", "json_object_agg": "json_group_object",
+}
+
 // funcCall sends catalog functions to the macros and drops pg_catalog
 // from DuckDB's own (pg_catalog.lower is lower).
 func (r *rewriter) funcCall(fc *pg.FuncCall) {
@@ -178,6 +213,11 @@ func (r *rewriter) funcCall(fc *pg.FuncCall) {
 				return
 			}
 		}
+	}
+	if to, ok := builtinRenames[name]; ok && (schema == "" || schema == "pg_catalog") {
+		fc.Funcname = []*pg.Node{pg.MakeStrNode(to)}
+		r.changed = true
+		return
 	}
 	if to, ok := funcRenames[name]; ok && (schema == "" || schema == "pg_catalog") {
 		fc.Funcname = []*pg.Node{pg.MakeStrNode(CatalogSchema), pg.MakeStrNode(to)}
@@ -239,11 +279,16 @@ func (r *rewriter) typeCast(n *pg.Node, tc *pg.TypeCast) {
 		r.changed = true
 	}
 	if reg, ok := regCasts[name]; ok && len(tc.TypeName.ArrayBounds) == 0 {
-		dir := "_out"
-		if _, isStr := stringConst(tc.Arg); isStr || tc.Arg.GetParamRef() != nil {
-			dir = "_in"
+		arg := tc.Arg
+		if _, isStr := stringConst(arg); isStr || arg.GetParamRef() != nil {
+			arg = catalogCall("spysql_"+reg+"_in", arg)
+			if !r.shown[tc] {
+				n.Node = arg.Node
+				r.changed = true
+				return
+			}
 		}
-		n.Node = catalogCall("spysql_"+reg+dir, tc.Arg).Node
+		n.Node = catalogCall("spysql_"+reg+"_out", arg).Node
 		r.changed = true
 		return
 	}
@@ -257,6 +302,9 @@ func (r *rewriter) typeCast(n *pg.Node, tc *pg.TypeCast) {
 // operators into regexp_matches: DuckDB's ~ matches the whole string,
 // PostgreSQL's any part of it.
 func (r *rewriter) aExpr(n *pg.Node, e *pg.A_Expr) {
+	if r.anyArray(n, e) {
+		return
+	}
 	if e.Kind != pg.A_Expr_Kind_AEXPR_OP {
 		return
 	}
@@ -294,6 +342,37 @@ func (r *rewriter) aExpr(n *pg.Node, e *pg.A_Expr) {
 	}
 	n.Node = call.Node
 	r.changed = true
+}
+
+// anyArray turns x = ANY(array) into list_contains(array, x) and x <>
+// ALL(array) into its negation: DuckDB plans = ANY as a subquery, which
+// it cannot join on the outer side of a LEFT JOIN (SQLAlchemy's index
+// query does so). A string literal (an array in PostgreSQL's text form)
+// is left alone.
+func (r *rewriter) anyArray(n *pg.Node, e *pg.A_Expr) bool {
+	parts := strs(e.Name)
+	if len(parts) == 0 || e.Lexpr == nil || e.Rexpr == nil || e.Rexpr.GetSubLink() != nil {
+		return false
+	}
+	if _, isStr := stringConst(e.Rexpr); isStr {
+		return false
+	}
+	op := parts[len(parts)-1]
+	var negate bool
+	switch {
+	case e.Kind == pg.A_Expr_Kind_AEXPR_OP_ANY && op == "=":
+	case e.Kind == pg.A_Expr_Kind_AEXPR_OP_ALL && op == "<>":
+		negate = true
+	default:
+		return false
+	}
+	call := pg.MakeFuncCallNode([]*pg.Node{pg.MakeStrNode("list_contains")}, []*pg.Node{e.Rexpr, e.Lexpr}, e.Location)
+	if negate {
+		call = pg.MakeBoolExprNode(pg.BoolExprType_NOT_EXPR, []*pg.Node{call}, e.Location)
+	}
+	n.Node = call.Node
+	r.changed = true
+	return true
 }
 
 // strs is a list of String nodes as strings, or nil.

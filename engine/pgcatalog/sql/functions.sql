@@ -83,10 +83,10 @@ CREATE OR REPLACE MACRO __pg_catalog.pg_get_constraintdef(con) AS NULL::VARCHAR,
   (con, pretty) AS NULL::VARCHAR
 ;
 CREATE OR REPLACE MACRO __pg_catalog.pg_get_viewdef(rel) AS
-(SELECT _r._sql FROM __pg_catalog.spysql_rels _r WHERE _r._oid = rel AND _r._relkind = 'v')
+(SELECT regexp_replace(_r._sql, '^CREATE (OR REPLACE )?VIEW .*? AS ', '') FROM __pg_catalog.spysql_rels _r WHERE _r._oid = rel AND _r._relkind = 'v')
 ;
 CREATE OR REPLACE MACRO __pg_catalog.pg_get_viewdef(rel, pretty) AS
-(SELECT _r._sql FROM __pg_catalog.spysql_rels _r WHERE _r._oid = rel AND _r._relkind = 'v')
+(SELECT regexp_replace(_r._sql, '^CREATE (OR REPLACE )?VIEW .*? AS ', '') FROM __pg_catalog.spysql_rels _r WHERE _r._oid = rel AND _r._relkind = 'v')
 ;
 CREATE OR REPLACE MACRO __pg_catalog.pg_get_statisticsobjdef_columns(o) AS NULL::VARCHAR
 ;
@@ -95,7 +95,8 @@ CREATE OR REPLACE MACRO __pg_catalog.pg_get_partkeydef(o) AS NULL::VARCHAR
 CREATE OR REPLACE MACRO __pg_catalog.pg_get_triggerdef(o) AS NULL::VARCHAR,
   (o, pretty) AS NULL::VARCHAR
 ;
-CREATE OR REPLACE MACRO __pg_catalog.pg_get_ruledef(o) AS NULL::VARCHAR
+CREATE OR REPLACE MACRO __pg_catalog.pg_get_ruledef(o) AS NULL::VARCHAR,
+  (o, pretty) AS NULL::VARCHAR
 ;
 CREATE OR REPLACE MACRO __pg_catalog.pg_relation_is_publishable(o) AS false
 ;
@@ -227,12 +228,13 @@ CASE WHEN name IS NULL THEN NULL WHEN CAST(name AS VARCHAR) = __pg_catalog.spysq
 ;
 CREATE OR REPLACE MACRO __pg_catalog.spysql_regrole_out(role_oid) AS __pg_catalog.pg_get_userbyid(role_oid)
 ;
+-- regproc columns (pg_type.typinput, ...) hold function names, as
+-- PostgreSQL prints them: a regproc is its name here.
 CREATE OR REPLACE MACRO __pg_catalog.spysql_regproc_in(name) AS
-CASE WHEN name IS NULL THEN NULL
-     WHEN regexp_matches(CAST(name AS VARCHAR), '^\s*[0-9]+\s*$') THEN CAST(name AS INTEGER) ELSE 0 END
+CASE WHEN name IS NULL THEN NULL ELSE regexp_replace(CAST(name AS VARCHAR), '^pg_catalog\.', '') END
 ;
-CREATE OR REPLACE MACRO __pg_catalog.spysql_regproc_out(fn_oid) AS
-CASE WHEN fn_oid IS NULL THEN NULL WHEN fn_oid = 0 THEN '-' ELSE CAST(fn_oid AS VARCHAR) END
+CREATE OR REPLACE MACRO __pg_catalog.spysql_regproc_out(fn) AS
+CASE WHEN fn IS NULL THEN NULL WHEN CAST(fn AS VARCHAR) = '0' THEN '-' ELSE CAST(fn AS VARCHAR) END
 ;
 CREATE OR REPLACE MACRO __pg_catalog.version() AS coalesce(getvariable('spysql_version_string'), 'PostgreSQL 15.0 (spysql)')
 ;
