@@ -223,6 +223,9 @@ func (c *conn) loop() error {
 		if c.ignoreUntilSync {
 			switch msg.(type) {
 			case *pgproto3.Sync:
+			case *pgproto3.Flush:
+				// The error is already buffered: a client that sent Parse
+				// and Flush (asyncpg) waits for it before sending Sync.
 			case *pgproto3.Terminate:
 				return nil
 			default:

@@ -27,6 +27,8 @@ type prepared struct {
 	// cols are the result columns; fields their RowDescription.
 	cols   []session.ResultColumn
 	fields []pgproto3.FieldDescription
+	// clientOIDs are the parameter types Parse gave (0: unspecified).
+	clientOIDs []uint32
 	// point is set when the statement has the point-read shape.
 	point  *pointQuery
 	refs   int // portals using eng
@@ -55,6 +57,7 @@ func (c *conn) prepareStatementCtx(ctx context.Context, name string, st statemen
 		}
 		return nil, errorf(CodeInsufficientPrivilege, "permission denied: %s is not allowed, spysql is read-only", st.what)
 	case stmtQuery:
+		p.clientOIDs = oids
 		if err := c.prepareQuery(ctx, p); err != nil {
 			return nil, err
 		}
@@ -101,6 +104,18 @@ func (c *conn) prepareQuery(ctx context.Context, p *prepared) error {
 	eng, err := sess.Prepare(ctx, text)
 	if err != nil {
 		return err
+	}
+	// PostgreSQL fixes every parameter's type at Parse: the client's, or
+	// text. DuckDB leaves a parameter it cannot place (select $1, $2)
+	// unknown and then describes no real result: cast those and prepare
+	// again.
+	if casts := untypedParams(eng.Params(), p.clientOIDs); len(casts) > 0 {
+		if cast, ok := pgcatalog.CastParams(text, casts); ok {
+			if again, err := sess.Prepare(ctx, cast); err == nil {
+				eng.Close()
+				eng, text = again, cast
+			}
+		}
 	}
 	p.engSQL = text
 	readOnly := eng.Kind() == session.StmtSelect
@@ -203,4 +218,21 @@ func (c *conn) closePortals() {
 func (c *conn) settingValue(name string) (string, bool) {
 	_, v, ok := c.settings.get(name)
 	return v, ok
+}
+
+// untypedParams names, by parameter number, the type to cast each
+// parameter DuckDB left unknown to: the client's type, else text.
+func untypedParams(params []session.SQLType, clientOIDs []uint32) map[int]string {
+	casts := map[int]string{}
+	for i, pt := range params {
+		if pt.Kind != session.KindUnknown {
+			continue
+		}
+		var oid uint32
+		if i < len(clientOIDs) {
+			oid = clientOIDs[i]
+		}
+		casts[i+1] = pgcatalog.ParamTypeName(oid)
+	}
+	return casts
 }
