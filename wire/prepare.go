@@ -4,8 +4,8 @@ import (
 	"context"
 
 	"github.com/jackc/pgx/v5/pgproto3"
-	"github.com/spysql/spysql/engine/session"
 	"github.com/spysql/spysql/engine/pgcatalog"
+	"github.com/spysql/spysql/engine/session"
 )
 
 // prepared is a parsed statement: a named or unnamed prepared statement

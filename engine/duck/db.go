@@ -13,8 +13,8 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/spysql/spysql/engine/calendar"
-	"github.com/spysql/spysql/engine/store"
 	"github.com/spysql/spysql/engine/pgcatalog"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // Config says how to open DuckDB for spysql. The zero value of every field
