@@ -29,6 +29,9 @@ type prepared struct {
 	fields []pgproto3.FieldDescription
 	// clientOIDs are the parameter types Parse gave (0: unspecified).
 	clientOIDs []uint32
+	// cursor is a DECLARE's cursor and inner its prepared query.
+	cursor *cursorDecl
+	inner  *prepared
 	// point is set when the statement has the point-read shape.
 	point  *pointQuery
 	refs   int // portals using eng
@@ -64,6 +67,27 @@ func (c *conn) prepareStatementCtx(ctx context.Context, name string, st statemen
 	case stmtShow:
 		if res, err := c.execShow(st); err == nil {
 			p.fields = textFields(res.cols)
+		}
+	case stmtDeclare:
+		d, err := parseDeclare(st)
+		if err != nil {
+			return nil, err
+		}
+		inner, err := c.prepareStatementCtx(ctx, "", d.query, oids)
+		if err != nil {
+			return nil, err
+		}
+		p.cursor, p.inner = d, inner
+		if len(oids) > 0 || len(inner.paramOIDs) > 0 {
+			inner.close()
+			return nil, errorf(CodeUndefinedParameter, "there is no parameter $1")
+		}
+	case stmtFetch:
+		// Describe answers with the cursor's columns when it exists.
+		if f, err := parseFetch(st); err == nil && !f.move {
+			if cp := c.portals[f.name]; cp != nil && cp.p != nil {
+				p.fields = cp.rowFields()
+			}
 		}
 	}
 	if len(oids) > len(p.paramTypes) && st.kind != stmtQuery {
@@ -180,6 +204,10 @@ func (p *prepared) release() {
 
 func (p *prepared) close() {
 	p.closed = true
+	if p.inner != nil {
+		p.inner.close()
+		p.inner = nil
+	}
 	p.free()
 }
 
@@ -206,9 +234,13 @@ func (c *conn) closeAllPrepared() {
 	}
 }
 
-// closePortals drops every portal (a transaction ended).
+// closePortals drops every portal (a transaction ended) but cursors
+// declared WITH HOLD.
 func (c *conn) closePortals() {
 	for name, pt := range c.portals {
+		if pt.hold {
+			continue
+		}
 		pt.close()
 		delete(c.portals, name)
 	}
