@@ -23,6 +23,7 @@ const (
 	stmtFetch                       // FETCH | MOVE ... name
 	stmtCloseCursor                 // CLOSE name | ALL
 	stmtDeallocate                  // DEALLOCATE [PREPARE] name | ALL
+	stmtCopyOut                     // COPY (query) | table TO STDOUT (copy.go)
 )
 
 // isCursorKind: the statements cursor.go runs.
@@ -114,6 +115,10 @@ func classify(sql string) statement {
 		return st.with(stmtCloseCursor, "CLOSE CURSOR")
 	case "DEALLOCATE":
 		return st.with(stmtDeallocate, "DEALLOCATE")
+	case "COPY":
+		if isCopyOut(toks) {
+			return st.with(stmtCopyOut, "COPY")
+		}
 	case "SHOW":
 		if isEmulatedShow(toks) {
 			return st.with(stmtShow, "SHOW")

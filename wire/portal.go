@@ -90,6 +90,9 @@ func (c *conn) execPortal(pt *portal, maxRows int, describe bool) error {
 		c.send(&pgproto3.CommandComplete{CommandTag: []byte(queryTag(pt.p.st.tag, 0))})
 		return nil
 	}
+	if pt.p.st.kind == stmtCopyOut {
+		return c.execCopyOut(pt)
+	}
 	if isCursorKind(pt.p.st.kind) {
 		return c.execCursorStmt(pt, describe)
 	}

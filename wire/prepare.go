@@ -82,6 +82,20 @@ func (c *conn) prepareStatementCtx(ctx context.Context, name string, st statemen
 			inner.close()
 			return nil, errorf(CodeUndefinedParameter, "there is no parameter $1")
 		}
+	case stmtCopyOut:
+		cmd, err := parseCopy(st)
+		if err != nil {
+			return nil, err
+		}
+		inner, err := c.prepareStatementCtx(ctx, "", cmd.query, oids)
+		if err != nil {
+			return nil, err
+		}
+		p.inner = inner
+		if len(oids) > 0 || len(inner.paramOIDs) > 0 {
+			inner.close()
+			return nil, errorf(CodeUndefinedParameter, "there is no parameter $1")
+		}
 	case stmtFetch:
 		// Describe answers with the cursor's columns when it exists.
 		if f, err := parseFetch(st); err == nil && !f.move {

@@ -3,7 +3,10 @@ package clients
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -80,6 +83,22 @@ func TestPsqlBackslashCommands(t *testing.T) {
 			}
 		})
 	}
+	t.Run(`\copy to a file`, func(t *testing.T) {
+		dir := t.TempDir()
+		var files [2][]byte
+		for i, conn := range []string{s.connString("postgres"), pgConnString("postgres")} {
+			f := filepath.Join(dir, fmt.Sprintf("out%d.csv", i))
+			psql(t, conn, `\copy (select ts_event_ns, price, symbol, levels from gold.ds order by 1 limit 5) to '`+f+`' with csv header`)
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[i] = b
+		}
+		if string(files[0]) != string(files[1]) || !strings.HasPrefix(string(files[0]), "ts_event_ns,price,symbol,levels\n1,100.25,SPY,\"{1,2}\"\n") {
+			t.Errorf("spysql:\n%s\nPostgreSQL 15:\n%s", files[0], files[1])
+		}
+	})
 	t.Run(`\d+ gold.ds`, func(t *testing.T) {
 		// Up to the view's definition, which is DuckDB's SQL.
 		cut := func(s string) string { before, _, _ := strings.Cut(s, "View definition:"); return before }
