@@ -52,3 +52,25 @@ func TestPythonClients(t *testing.T) {
 // debianPython is the interpreter Debian's python3-* packages (which CI
 // installs) belong to; a python3 earlier on PATH (pyenv) lacks them.
 const debianPython = "/usr/bin/python3"
+
+// TestJDBC compiles and runs JdbcClient.java with Debian's pgjdbc.
+func TestJDBC(t *testing.T) {
+	s := startServer(t)
+	const jar = "/usr/share/java/postgresql.jar"
+	if _, err := os.Stat(jar); err != nil {
+		t.Fatalf("pgjdbc is required (Debian: libpostgresql-jdbc-java): %v", err)
+	}
+	dir := t.TempDir()
+	src, err := os.ReadFile("testdata/scripts/JdbcClient.java")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dir+"/JdbcClient.java", src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runClient(t, s, dir, "javac", "-cp", jar, "JdbcClient.java")
+	out := runClient(t, s, dir, "java", "-cp", jar+":.", "JdbcClient")
+	if !strings.Contains(out, "jdbc ok") {
+		t.Errorf("output %q", out)
+	}
+}

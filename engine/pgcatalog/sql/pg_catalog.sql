@@ -373,3 +373,24 @@ SELECT 'UTC' AS name, 'UTC' AS abbrev, INTERVAL 0 SECOND AS utc_offset, false AS
 ;
 CREATE OR REPLACE MACRO __pg_catalog.pg_get_keywords() AS TABLE
 SELECT * FROM __pg_catalog.static_pg_keywords
+;
+-- PostgreSQL 15's fixed settings that clients read from pg_settings
+-- (pgjdbc: max_index_keys); the session's own are SHOW and
+-- current_setting, answered by the server.
+CREATE OR REPLACE VIEW __pg_catalog.pg_settings AS
+SELECT name, setting, unit, category, short_desc, NULL::VARCHAR AS extra_desc, context, vartype,
+       'default' AS source, NULL::VARCHAR AS min_val, NULL::VARCHAR AS max_val, NULL::VARCHAR[] AS enumvals,
+       setting AS boot_val, setting AS reset_val, NULL::VARCHAR AS sourcefile, NULL::INTEGER AS sourceline,
+       false AS pending_restart
+FROM (VALUES
+  ('block_size', '8192', NULL, 'Preset Options', 'Shows the size of a disk block.', 'internal', 'integer'),
+  ('integer_datetimes', 'on', NULL, 'Preset Options', 'Shows whether datetimes are integer based.', 'internal', 'bool'),
+  ('max_connections', '100', NULL, 'Connections and Authentication', 'Sets the maximum number of concurrent connections.', 'postmaster', 'integer'),
+  ('max_function_args', '100', NULL, 'Preset Options', 'Shows the maximum number of function arguments.', 'internal', 'integer'),
+  ('max_identifier_length', '63', NULL, 'Preset Options', 'Shows the maximum identifier length.', 'internal', 'integer'),
+  ('max_index_keys', '32', NULL, 'Preset Options', 'Shows the maximum number of index keys.', 'internal', 'integer'),
+  ('server_encoding', 'UTF8', NULL, 'Preset Options', 'Shows the server (database) character set encoding.', 'internal', 'string'),
+  ('server_version', '15.0', NULL, 'Preset Options', 'Shows the server version.', 'internal', 'string'),
+  ('server_version_num', '150000', NULL, 'Preset Options', 'Shows the server version as an integer.', 'internal', 'integer'),
+  ('standard_conforming_strings', 'on', NULL, 'Version and Platform Compatibility', 'Causes ''...'' strings to treat backslashes literally.', 'user', 'bool'))
+  s(name, setting, unit, category, short_desc, context, vartype)
