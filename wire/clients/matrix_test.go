@@ -2,8 +2,10 @@ package clients
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -72,5 +74,70 @@ func TestJDBC(t *testing.T) {
 	out := runClient(t, s, dir, "java", "-cp", jar+":.", "JdbcClient")
 	if !strings.Contains(out, "jdbc ok") {
 		t.Errorf("output %q", out)
+	}
+}
+
+// TestNodePostgres runs testdata/node/client.js with node-postgres
+// (make test-deps runs npm install in testdata/node).
+func TestNodePostgres(t *testing.T) {
+	s := startServer(t)
+	if _, err := os.Stat("testdata/node/node_modules/pg"); err != nil {
+		t.Fatalf("node-postgres is required (make test-deps: npm install in wire/clients/testdata/node): %v", err)
+	}
+	out := runClient(t, s, "testdata/node", "node", "client.js")
+	if !strings.Contains(out, "node-postgres ok") {
+		t.Errorf("output %q", out)
+	}
+}
+
+// TestODBC drives psqlODBC (Power BI's and Tableau's driver on Windows)
+// through unixODBC's isql: queries with server-side prepares and
+// declare/fetch, and SQLColumns (isql's help TABLE).
+func TestODBC(t *testing.T) {
+	s := startServer(t)
+	drivers, _ := filepath.Glob("/usr/lib/*/odbc/psqlodbcw.so")
+	if len(drivers) == 0 {
+		t.Fatal("psqlODBC is required (Debian: odbc-postgresql unixodbc)")
+	}
+	dir := t.TempDir()
+	host, port := s.hostPort()
+	ini := fmt.Sprintf("[spysql]\nDriver=%s\nServername=%s\nPort=%s\nDatabase=lake\nUsername=analyst\nSSLmode=disable\nUseServerSidePrepare=1\nUseDeclareFetch=1\nFetch=100\n", drivers[0], host, port)
+	if err := os.WriteFile(filepath.Join(dir, "odbc.ini"), []byte(ini), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "odbcinst.ini"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin, err := exec.LookPath("isql")
+	if err != nil {
+		t.Fatalf("unixODBC's isql is required (Debian: unixodbc): %v", err)
+	}
+	script := strings.Join([]string{
+		"select count(*), max(price) from gold.ds",
+		"select symbol, count(*) from gold.ds group by 1",
+		"select ts_event_ns, fwd_return_bps from gold.ds where ts_event_ns = 3",
+		"help ds",
+	}, "\n") + "\n"
+	cmd := exec.Command(bin, "-v", "-b", "-d|", "spysql", "analyst")
+	cmd.Env = append(os.Environ(), "ODBCSYSINI="+dir, "ODBCINI="+filepath.Join(dir, "odbc.ini"))
+	cmd.Stdin = strings.NewReader(script)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("isql: %v\n%s", err, out)
+	}
+	got := string(out)
+	for _, want := range []string{
+		"1000|350\n", "SPY|1000\n", "3|1.00\n",
+		"lake|gold|ds|ts_event_ns|-5|int8|19|",
+		"lake|gold|ds|fwd_return_bps|2|numeric|18|",
+		"lake|gold|ds|levels|12|_int4|",
+		"lake|gold|ds|ts|11|timestamptz|",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("isql output lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "[ISQL]ERROR") || strings.Contains(got, "ERROR:") {
+		t.Errorf("isql reported an error:\n%s", got)
 	}
 }
