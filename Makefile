@@ -5,7 +5,7 @@ BIN      := bin/spysql
 LAKE     ?= ./data/lake
 PKGS     := ./...
 
-.PHONY: all build test vet fmt-check demo bench fuzz clean
+.PHONY: all build test test-deps vet fmt-check demo bench fuzz clean
 
 all: build
 
@@ -19,8 +19,12 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
+# The Postgres clients of the wire client matrix (wire/clients).
+test-deps:
+	./scripts/test-deps.sh
+
 # Every test, with real DuckDB, NATS, PostgreSQL and clients.
-test: fmt-check vet
+test: fmt-check vet test-deps
 	$(GO) test -count=1 -timeout 25m $(PKGS)
 
 # Synthetic lake -> Silver build -> serve (DEMO_SERVE=0 stops before serving).
