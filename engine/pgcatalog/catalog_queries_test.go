@@ -54,6 +54,7 @@ func TestCatalogAnswersLikePostgres(t *testing.T) {
 		{"empty stats", `SELECT count(*) FROM pg_stat_user_tables`, "0\n"},
 		{"privileges", `SELECT has_table_privilege('gold.ds', 'SELECT'), has_schema_privilege('gold', 'USAGE')`, "true|true\n"},
 		{"backend", `SELECT pg_backend_pid(), pg_is_in_recovery()`, "42|false\n"},
+		{"quote_ident", `SELECT quote_ident('gold'), quote_ident('Gold'), quote_ident('select'), quote_ident('a"b'), quote_literal('it''s')`, "gold|\"Gold\"|\"select\"|\"a\"\"b\"|'it''s'\n"},
 		{"version", `SELECT pg_catalog.version() LIKE 'PostgreSQL 15.0 (spysql test) on %'`, "true\n"},
 	}
 	for _, tc := range cases {

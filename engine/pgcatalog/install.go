@@ -31,7 +31,7 @@ type Execer interface {
 var sqlFiles = []string{"sql/pg_catalog.sql", "sql/functions.sql", "sql/information_schema.sql"}
 
 // staticTables are PostgreSQL 15's rows, loaded as __pg_catalog.static_<name>.
-var staticTables = []string{"pg_type", "pg_range", "pg_am", "pg_keywords"}
+var staticTables = []string{"pg_type", "pg_proc", "pg_range", "pg_am", "pg_keywords"}
 
 // Install creates the catalog's schemas, static tables, views and macros
 // in the database db is connected to. It is idempotent.

@@ -50,6 +50,29 @@ func readReplay(t *testing.T) []replayStatement {
 	return out
 }
 
+// TestReplayComparesWithPostgres runs the statements whose header says
+// "compare" on spysql and on PostgreSQL 15 with like objects: the rows
+// must be the same.
+func TestReplayComparesWithPostgres(t *testing.T) {
+	s := startServer(t)
+	createLikeObjects(t)
+	n := 0
+	for _, st := range readReplay(t) {
+		if !strings.HasSuffix(st.client, " compare") {
+			continue
+		}
+		n++
+		got := conversation(t, s.connString("postgres"), []string{st.sql})[0]
+		want := conversation(t, pgConnString("postgres"), []string{st.sql})[0]
+		if got != want {
+			t.Errorf("%s:%d (%s)\nspysql:     %s\nPostgreSQL: %s", st.file, st.line, st.client, got, want)
+		}
+	}
+	if n < 15 {
+		t.Errorf("only %d statements compared", n)
+	}
+}
+
 // TestReplayCatalogQueries runs every catalog statement the clients send,
 // over both protocols: none may fail.
 func TestReplayCatalogQueries(t *testing.T) {

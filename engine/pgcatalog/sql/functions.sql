@@ -228,13 +228,17 @@ CASE WHEN name IS NULL THEN NULL WHEN CAST(name AS VARCHAR) = __pg_catalog.spysq
 ;
 CREATE OR REPLACE MACRO __pg_catalog.spysql_regrole_out(role_oid) AS __pg_catalog.pg_get_userbyid(role_oid)
 ;
--- regproc columns (pg_type.typinput, ...) hold function names, as
--- PostgreSQL prints them: a regproc is its name here.
+-- regproc: a function's OID, by name (pg_catalog.array_in) or number.
 CREATE OR REPLACE MACRO __pg_catalog.spysql_regproc_in(name) AS
-CASE WHEN name IS NULL THEN NULL ELSE regexp_replace(CAST(name AS VARCHAR), '^pg_catalog\.', '') END
+CASE WHEN name IS NULL THEN NULL
+     WHEN regexp_matches(CAST(name AS VARCHAR), '^\s*[0-9]+\s*$') THEN CAST(name AS INTEGER)
+     ELSE (SELECT _p._oid FROM (SELECT oid AS _oid, proname AS _proname FROM __pg_catalog.static_pg_proc) _p
+           WHERE _p._proname = regexp_replace(CAST(name AS VARCHAR), '^pg_catalog\.', '') ORDER BY _p._oid LIMIT 1) END
 ;
 CREATE OR REPLACE MACRO __pg_catalog.spysql_regproc_out(fn) AS
-CASE WHEN fn IS NULL THEN NULL WHEN CAST(fn AS VARCHAR) = '0' THEN '-' ELSE CAST(fn AS VARCHAR) END
+CASE WHEN fn IS NULL THEN NULL WHEN fn = 0 THEN '-'
+     ELSE coalesce((SELECT _p._proname FROM (SELECT oid AS _oid, proname AS _proname FROM __pg_catalog.static_pg_proc) _p
+                    WHERE _p._oid = fn), CAST(fn AS VARCHAR)) END
 ;
 CREATE OR REPLACE MACRO __pg_catalog.version() AS coalesce(getvariable('spysql_version_string'), 'PostgreSQL 15.0 (spysql)')
 ;
@@ -247,3 +251,17 @@ CREATE OR REPLACE MACRO __pg_catalog.to_regclass(name) AS __pg_catalog.spysql_re
 CREATE OR REPLACE MACRO __pg_catalog.to_regtype(name) AS __pg_catalog.spysql_regtype_in(name)
 ;
 CREATE OR REPLACE MACRO __pg_catalog.to_regnamespace(name) AS __pg_catalog.spysql_regnamespace_in(name)
+;
+-- quote_ident: as PostgreSQL, quoted unless a lower-case identifier that
+-- is not a reserved (or otherwise restricted) keyword.
+CREATE OR REPLACE MACRO __pg_catalog.quote_ident(s) AS
+CASE WHEN s IS NULL THEN NULL
+     WHEN regexp_matches(s, '^[a-z_][a-z0-9_$]*$')
+          AND NOT EXISTS (SELECT 1 FROM __pg_catalog.static_pg_keywords _k WHERE _k.word = s AND _k.catcode <> 'U')
+     THEN s ELSE '"' || replace(s, '"', '""') || '"' END
+;
+CREATE OR REPLACE MACRO __pg_catalog.quote_literal(s) AS
+CASE WHEN s IS NULL THEN NULL ELSE '''' || replace(CAST(s AS VARCHAR), '''', '''''') || '''' END
+;
+CREATE OR REPLACE MACRO __pg_catalog.quote_nullable(s) AS
+CASE WHEN s IS NULL THEN 'NULL' ELSE '''' || replace(CAST(s AS VARCHAR), '''', '''''') || '''' END

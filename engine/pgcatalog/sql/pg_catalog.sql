@@ -266,17 +266,19 @@ SELECT * FROM (VALUES (12, 'internal', 10, false, false, 0, 0, 2246),
                       (13100, 'plpgsql', 10, true, true, 0, 0, 0))
   t(oid, lanname, lanowner, lanispl, lanpltrusted, lanplcallfoid, laninline, lanvalidator)
 ;
--- Functions: none of the lake's own; clients list user functions only.
+-- Functions: the lake has none of its own; pg_catalog's rows are the
+-- functions pg_type names (input, output, receive, ...), so that clients
+-- joining pg_type to pg_proc (Npgsql: typreceive = array_recv) see them.
 CREATE OR REPLACE VIEW __pg_catalog.pg_proc AS
-SELECT 0 AS oid, '' AS proname, 0 AS pronamespace, 10 AS proowner, 0 AS prolang,
-       0::FLOAT AS procost, 0::FLOAT AS prorows, 0 AS provariadic, '-' AS prosupport, 'f' AS prokind,
-       false AS prosecdef, false AS proleakproof, false AS proisstrict, false AS proretset,
-       'v' AS provolatile, 'u' AS proparallel, 0::SMALLINT AS pronargs, 0::SMALLINT AS pronargdefaults,
-       0 AS prorettype, []::INTEGER[] AS proargtypes, NULL::INTEGER[] AS proallargtypes,
+SELECT oid, proname, pronamespace, 10 AS proowner, 12 AS prolang,
+       1::FLOAT AS procost, 0::FLOAT AS prorows, 0 AS provariadic, '-' AS prosupport, 'f' AS prokind,
+       false AS prosecdef, false AS proleakproof, true AS proisstrict, false AS proretset,
+       'i' AS provolatile, 's' AS proparallel, pronargs, 0::SMALLINT AS pronargdefaults,
+       prorettype, []::INTEGER[] AS proargtypes, NULL::INTEGER[] AS proallargtypes,
        NULL::VARCHAR[] AS proargmodes, NULL::VARCHAR[] AS proargnames, NULL::VARCHAR AS proargdefaults,
-       NULL::INTEGER[] AS protrftypes, '' AS prosrc, NULL::VARCHAR AS probin, NULL::VARCHAR AS prosqlbody,
+       NULL::INTEGER[] AS protrftypes, proname AS prosrc, NULL::VARCHAR AS probin, NULL::VARCHAR AS prosqlbody,
        NULL::VARCHAR[] AS proconfig, NULL::VARCHAR[] AS proacl
-WHERE false
+FROM __pg_catalog.static_pg_proc
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_operator AS
 SELECT 0 AS oid, '' AS oprname, 11 AS oprnamespace, 10 AS oprowner, 'b' AS oprkind, false AS oprcanmerge,
