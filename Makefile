@@ -9,7 +9,7 @@ PKGS     := ./...
 RACE_PKGS := ./wire/... ./engine/point/... ./engine/watch/... ./engine/session/... ./sqlfeatures/... ./stream/...
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: all build test vet staticcheck fmt-check demo bench fuzz clean
+.PHONY: all build test test-deps vet staticcheck fmt-check demo bench fuzz clean
 
 all: build
 
@@ -26,9 +26,14 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-# Every test, with real DuckDB, PostgreSQL and clients; staticcheck; the
-# race detector on RACE_PKGS.
-test: fmt-check vet staticcheck
+# PostgreSQL 15 and the Postgres clients of the wire client matrix
+# (wire/clients), installed when missing.
+test-deps:
+	./scripts/test-deps.sh
+
+# Every test, with real DuckDB, nats-server, PostgreSQL and clients;
+# staticcheck; the race detector on RACE_PKGS.
+test: fmt-check vet staticcheck test-deps
 	$(GO) test -count=1 -timeout 25m $$($(GO) list $(PKGS) | grep -vxF "$$($(GO) list $(RACE_PKGS))")
 	$(GO) test -race -count=1 -timeout 25m $(RACE_PKGS)
 

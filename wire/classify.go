@@ -6,20 +6,30 @@ import "strings"
 type stmtKind int
 
 const (
-	stmtQuery      stmtKind = iota // run by DuckDB, returns rows
-	stmtBegin                      // BEGIN, START TRANSACTION
-	stmtCommit                     // COMMIT, END
-	stmtRollback                   // ROLLBACK, ABORT
-	stmtSavepoint                  // SAVEPOINT name
-	stmtRelease                    // RELEASE [SAVEPOINT] name
-	stmtRollbackTo                 // ROLLBACK TO [SAVEPOINT] name
-	stmtSet                        // SET of an emulated setting
-	stmtShow                       // SHOW of an emulated setting
-	stmtReset                      // RESET name | ALL
-	stmtDiscard                    // DISCARD ALL | PLANS | ...
-	stmtForbidden                  // anything that is not read-only
-	stmtEmpty                      // an empty Parse
+	stmtQuery       stmtKind = iota // run by DuckDB, returns rows
+	stmtBegin                       // BEGIN, START TRANSACTION
+	stmtCommit                      // COMMIT, END
+	stmtRollback                    // ROLLBACK, ABORT
+	stmtSavepoint                   // SAVEPOINT name
+	stmtRelease                     // RELEASE [SAVEPOINT] name
+	stmtRollbackTo                  // ROLLBACK TO [SAVEPOINT] name
+	stmtSet                         // SET of an emulated setting
+	stmtShow                        // SHOW of an emulated setting
+	stmtReset                       // RESET name | ALL
+	stmtDiscard                     // DISCARD ALL | PLANS | ...
+	stmtForbidden                   // anything that is not read-only
+	stmtEmpty                       // an empty Parse
+	stmtDeclare                     // DECLARE name CURSOR FOR query (cursor.go)
+	stmtFetch                       // FETCH | MOVE ... name
+	stmtCloseCursor                 // CLOSE name | ALL
+	stmtDeallocate                  // DEALLOCATE [PREPARE] name | ALL
+	stmtCopyOut                     // COPY (query) | table TO STDOUT (copy.go)
 )
+
+// isCursorKind: the statements cursor.go runs.
+func isCursorKind(k stmtKind) bool {
+	return k == stmtDeclare || k == stmtFetch || k == stmtCloseCursor || k == stmtDeallocate
+}
 
 // statement is one classified SQL statement.
 type statement struct {
@@ -97,6 +107,18 @@ func classify(sql string) statement {
 		return st.with(stmtReset, "RESET")
 	case "DISCARD":
 		return st.with(stmtDiscard, "DISCARD "+w(1))
+	case "DECLARE":
+		return st.with(stmtDeclare, "DECLARE CURSOR")
+	case "FETCH", "MOVE":
+		return st.with(stmtFetch, first)
+	case "CLOSE":
+		return st.with(stmtCloseCursor, "CLOSE CURSOR")
+	case "DEALLOCATE":
+		return st.with(stmtDeallocate, "DEALLOCATE")
+	case "COPY":
+		if isCopyOut(toks) {
+			return st.with(stmtCopyOut, "COPY")
+		}
 	case "SHOW":
 		if isEmulatedShow(toks) {
 			return st.with(stmtShow, "SHOW")

@@ -38,6 +38,7 @@ type conn struct {
 	log *slog.Logger
 
 	user       string
+	database   string // the startup packet's, as current_database() answers
 	key        cancelKey
 	settings   *settings
 	pool       sessionPool     // DuckDB connections; see sessions.go
@@ -163,6 +164,10 @@ func (c *conn) login(m *pgproto3.StartupMessage) error {
 	if c.user == "" {
 		return &pgError{Severity: "FATAL", Code: CodeInvalidAuthorization, Message: "no PostgreSQL user name specified in startup packet"}
 	}
+	c.database = m.Parameters["database"]
+	if c.database == "" {
+		c.database = c.user
+	}
 	if err := c.authenticate(c.user); err != nil {
 		return err
 	}
@@ -235,6 +240,9 @@ func (c *conn) loop() error {
 		if c.ignoreUntilSync {
 			switch msg.(type) {
 			case *pgproto3.Sync:
+			case *pgproto3.Flush:
+				// The error is already buffered: a client that sent Parse
+				// and Flush (asyncpg) waits for it before sending Sync.
 			case *pgproto3.Terminate:
 				return nil
 			default:

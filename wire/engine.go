@@ -34,6 +34,10 @@ type EngineConn interface {
 	CheckSyntax(query string) error
 	// SetSearchPath makes schemas the connection's search path.
 	SetSearchPath(ctx context.Context, schemas []string) error
+	// SetIdentity tells the connection its client's user, database,
+	// spysql version and backend pid, which the PostgreSQL catalog
+	// answers current_user, current_database() and version() with.
+	SetIdentity(ctx context.Context, user, database, version string, pid int32) error
 	// Busy reports an open result that is not yet exhausted.
 	Busy() bool
 	// Interrupt stops the running statement; safe from any goroutine.

@@ -80,6 +80,9 @@ func toPGError(err error) *pgError {
 		if ee.Kind == session.ErrCatalog && strings.Contains(msg, "Function") {
 			code = CodeUndefinedFunction
 		}
+		if ee.Kind == session.ErrCatalog && strings.Contains(msg, "Type with name") {
+			code = CodeUndefinedObject
+		}
 		return &pgError{Code: code, Message: strings.TrimSpace(msg), Detail: strings.TrimSpace(detail)}
 	}
 	if errors.Is(err, session.ErrRowsSuperseded) {

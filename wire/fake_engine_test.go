@@ -74,7 +74,10 @@ func (c *fakeConn) Prepare(_ context.Context, q string) (EngineStmt, error) {
 
 func (c *fakeConn) CheckSyntax(string) error                      { return nil }
 func (c *fakeConn) SetSearchPath(context.Context, []string) error { return nil }
-func (c *fakeConn) Close() error                                  { return nil }
+func (c *fakeConn) SetIdentity(context.Context, string, string, string, int32) error {
+	return nil
+}
+func (c *fakeConn) Close() error { return nil }
 
 func (c *fakeConn) Busy() bool {
 	c.mu.Lock()

@@ -31,6 +31,7 @@ type portal struct {
 	emuPos int
 
 	started, done bool
+	hold          bool // a cursor WITH HOLD: outlives its transaction
 }
 
 func (pt *portal) close() {
@@ -88,6 +89,12 @@ func (c *conn) execPortal(pt *portal, maxRows int, describe bool) error {
 		// An exhausted portal returns no more rows.
 		c.send(&pgproto3.CommandComplete{CommandTag: []byte(queryTag(pt.p.st.tag, 0))})
 		return nil
+	}
+	if pt.p.st.kind == stmtCopyOut {
+		return c.execCopyOut(pt)
+	}
+	if isCursorKind(pt.p.st.kind) {
+		return c.execCursorStmt(pt, describe)
 	}
 	if pt.p.st.kind != stmtQuery {
 		return c.execEmulated(pt, maxRows, describe)

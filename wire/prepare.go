@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/jackc/pgx/v5/pgproto3"
+	"github.com/spysql/spysql/engine/pgcatalog"
 	"github.com/spysql/spysql/engine/session"
 )
 
@@ -26,6 +27,11 @@ type prepared struct {
 	// cols are the result columns; fields their RowDescription.
 	cols   []session.ResultColumn
 	fields []pgproto3.FieldDescription
+	// clientOIDs are the parameter types Parse gave (0: unspecified).
+	clientOIDs []uint32
+	// cursor is a DECLARE's cursor and inner its prepared query.
+	cursor *cursorDecl
+	inner  *prepared
 	// point is set when the statement has the point-read shape.
 	point  *pointQuery
 	refs   int // portals using eng
@@ -54,12 +60,48 @@ func (c *conn) prepareStatementCtx(ctx context.Context, name string, st statemen
 		}
 		return nil, errorf(CodeInsufficientPrivilege, "permission denied: %s is not allowed, spysql is read-only", st.what)
 	case stmtQuery:
+		p.clientOIDs = oids
 		if err := c.prepareQuery(ctx, p); err != nil {
 			return nil, err
 		}
 	case stmtShow:
 		if res, err := c.execShow(st); err == nil {
 			p.fields = textFields(res.cols)
+		}
+	case stmtDeclare:
+		d, err := parseDeclare(st)
+		if err != nil {
+			return nil, err
+		}
+		inner, err := c.prepareStatementCtx(ctx, "", d.query, oids)
+		if err != nil {
+			return nil, err
+		}
+		p.cursor, p.inner = d, inner
+		if len(oids) > 0 || len(inner.paramOIDs) > 0 {
+			inner.close()
+			return nil, errorf(CodeUndefinedParameter, "there is no parameter $1")
+		}
+	case stmtCopyOut:
+		cmd, err := parseCopy(st)
+		if err != nil {
+			return nil, err
+		}
+		inner, err := c.prepareStatementCtx(ctx, "", cmd.query, oids)
+		if err != nil {
+			return nil, err
+		}
+		p.inner = inner
+		if len(oids) > 0 || len(inner.paramOIDs) > 0 {
+			inner.close()
+			return nil, errorf(CodeUndefinedParameter, "there is no parameter $1")
+		}
+	case stmtFetch:
+		// Describe answers with the cursor's columns when it exists.
+		if f, err := parseFetch(st); err == nil && !f.move {
+			if cp := c.portals[f.name]; cp != nil && cp.p != nil {
+				p.fields = cp.rowFields()
+			}
 		}
 	}
 	if len(oids) > len(p.paramTypes) && st.kind != stmtQuery {
@@ -101,16 +143,32 @@ func (c *conn) prepareQuery(ctx context.Context, p *prepared) error {
 	if err != nil {
 		return err
 	}
-	eng, err := sess.Prepare(ctx, p.st.sql)
+	// The catalog queries clients send, in PostgreSQL's dialect, become
+	// DuckDB's over engine/pgcatalog; result columns get PostgreSQL's names.
+	text, _ := pgcatalog.Rewrite(p.st.sql, pgcatalog.Options{Setting: c.settingValue})
+	eng, err := sess.Prepare(ctx, text)
 	if err != nil {
 		return err
 	}
-	p.engSQL = p.st.sql
+	// PostgreSQL fixes every parameter's type at Parse: the client's, or
+	// text. DuckDB leaves a parameter it cannot place (select $1, $2)
+	// unknown and then describes no real result: cast those and prepare
+	// again.
+	if casts := untypedParams(eng.Params(), p.clientOIDs); len(casts) > 0 {
+		if cast, ok := pgcatalog.CastParams(text, casts); ok {
+			if again, err := sess.Prepare(ctx, cast); err == nil {
+				eng.Close()
+				eng, text = again, cast
+			}
+		}
+	}
+	p.engSQL = text
 	readOnly := eng.Kind() == session.StmtSelect
 	if eng.Kind() == session.StmtExplain && p.st.explained != "" {
 		// A WITH can front INSERT/UPDATE/DELETE, and EXPLAIN ANALYZE runs
 		// what it explains: the inner statement must be a query too.
-		inner, err := sess.Prepare(ctx, p.st.explained)
+		explained, _ := pgcatalog.Rewrite(p.st.explained, pgcatalog.Options{Setting: c.settingValue})
+		inner, err := sess.Prepare(ctx, explained)
 		if err != nil {
 			eng.Close()
 			return err
@@ -122,7 +180,7 @@ func (c *conn) prepareQuery(ctx context.Context, p *prepared) error {
 		eng.Close()
 		return errorf(CodeInsufficientPrivilege, "permission denied: only queries are allowed, spysql is read-only")
 	}
-	if wrapped := wrapQuery(p.st.sql, eng.Columns()); wrapped != "" {
+	if wrapped := wrapQuery(text, eng.Columns()); wrapped != "" {
 		params := eng.Params()
 		eng.Close()
 		if eng, err = sess.Prepare(ctx, wrapped); err != nil {
@@ -167,6 +225,10 @@ func (p *prepared) release() {
 
 func (p *prepared) close() {
 	p.closed = true
+	if p.inner != nil {
+		p.inner.close()
+		p.inner = nil
+	}
 	p.free()
 }
 
@@ -193,10 +255,37 @@ func (c *conn) closeAllPrepared() {
 	}
 }
 
-// closePortals drops every portal (a transaction ended).
+// closePortals drops every portal (a transaction ended) but cursors
+// declared WITH HOLD.
 func (c *conn) closePortals() {
 	for name, pt := range c.portals {
+		if pt.hold {
+			continue
+		}
 		pt.close()
 		delete(c.portals, name)
 	}
+}
+
+// settingValue is a setting's value for current_setting().
+func (c *conn) settingValue(name string) (string, bool) {
+	_, v, ok := c.settings.get(name)
+	return v, ok
+}
+
+// untypedParams names, by parameter number, the type to cast each
+// parameter DuckDB left unknown to: the client's type, else text.
+func untypedParams(params []session.SQLType, clientOIDs []uint32) map[int]string {
+	casts := map[int]string{}
+	for i, pt := range params {
+		if pt.Kind != session.KindUnknown {
+			continue
+		}
+		var oid uint32
+		if i < len(clientOIDs) {
+			oid = clientOIDs[i]
+		}
+		casts[i+1] = pgcatalog.ParamTypeName(oid)
+	}
+	return casts
 }

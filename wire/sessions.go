@@ -55,6 +55,10 @@ func (c *conn) freeSession(ctx context.Context) (EngineConn, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := s.SetIdentity(ctx, c.user, c.database, c.srv.cfg.Version, int32(c.key.pid)); err != nil {
+			s.Close()
+			return nil, err
+		}
 		p.sess = append(p.sess, s)
 		p.used = append(p.used, 0)
 		p.paths = append(p.paths, defaultPath)

@@ -33,6 +33,23 @@ func onlyValues(vals ...string) func(string) (string, error) {
 
 func anyValue(v string) (string, error) { return v, nil }
 
+// checkEncoding accepts the spellings of UTF-8 PostgreSQL accepts: it
+// compares encoding names ignoring case and everything but letters and
+// digits ('utf-8', 'UTF8', 'Unicode', 'utf_8').
+func checkEncoding(v string) (string, error) {
+	var b strings.Builder
+	for _, r := range strings.ToLower(v) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	switch b.String() {
+	case "utf8", "unicode":
+		return "UTF8", nil
+	}
+	return "", fmt.Errorf("only UTF8 is supported")
+}
+
 func checkInt(v string) (string, error) {
 	if _, err := strconv.Atoi(v); err != nil {
 		return "", fmt.Errorf("invalid value %q: an integer is required", v)
@@ -85,7 +102,7 @@ func checkDateStyle(v string) (string, error) {
 // settingDefs lists the emulated settings; lookups are case-insensitive.
 var settingDefs = []settingDef{
 	{name: "application_name", report: true, check: anyValue, desc: "Sets the application name"},
-	{name: "client_encoding", def: "UTF8", report: true, check: onlyValues("UTF8", "UNICODE", "UTF-8"), desc: "Sets the client's character set encoding"},
+	{name: "client_encoding", def: "UTF8", report: true, check: checkEncoding, desc: "Sets the client's character set encoding"},
 	{name: "DateStyle", def: "ISO, MDY", report: true, check: checkDateStyle, desc: "Sets the display format for date and time values"},
 	{name: "IntervalStyle", def: "postgres", report: true, check: onlyValues("postgres"), desc: "Sets the display format for interval values"},
 	{name: "TimeZone", def: "UTC", report: true, check: checkTimeZone, desc: "Sets the time zone for displaying time stamps"},

@@ -14,6 +14,7 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/spysql/spysql/engine/calendar"
+	"github.com/spysql/spysql/engine/pgcatalog"
 	"github.com/spysql/spysql/engine/store"
 )
 
@@ -104,6 +105,9 @@ func (db *DB) init(ctx context.Context, cfg Config) error {
 		if _, err := db.sql.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+s); err != nil {
 			return fmt.Errorf("create schema %s: %w", s, err)
 		}
+	}
+	if err := pgcatalog.Install(ctx, db.sql); err != nil {
+		return err
 	}
 	if err := db.loadCalendar(ctx); err != nil {
 		return err

@@ -158,7 +158,11 @@ func (db *DB) registerSilver(ctx context.Context) error {
 		glob := filepath.Join(db.lake.VersionDir(id), "date=*", "part-0.parquet")
 		want[id] = fmt.Sprintf("SELECT * FROM read_parquet(%s, hive_partitioning = true, hive_types = {'date': 'VARCHAR'})", QuoteString(glob))
 	}
-	return db.syncViews(ctx, "silver", want)
+	if err := db.syncViews(ctx, "silver", want); err != nil {
+		return err
+	}
+	db.commentSilver(ctx, ids)
+	return nil
 }
 
 func (db *DB) registerGold(ctx context.Context, extra map[string]string) error {
@@ -181,7 +185,11 @@ func (db *DB) registerGold(ctx context.Context, extra map[string]string) error {
 		want["streaming_signals"] = fmt.Sprintf("SELECT * FROM read_parquet(%s, hive_partitioning = true, hive_types = {'underlying': 'VARCHAR', 'date': 'VARCHAR', 'hour': 'VARCHAR'})", QuoteString(db.lake.GoldSignalsGlob()))
 	}
 	db.setGold(names)
-	return db.syncViews(ctx, "gold", want)
+	if err := db.syncViews(ctx, "gold", want); err != nil {
+		return err
+	}
+	db.commentGold(ctx, names)
+	return nil
 }
 
 // syncViews makes the views of schema exactly want (name -> SELECT).

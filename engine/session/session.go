@@ -15,6 +15,8 @@ import (
 	bindings "github.com/duckdb/duckdb-go-bindings"
 	"github.com/duckdb/duckdb-go/v2"
 	"github.com/spysql/spysql/engine/duck"
+
+	"github.com/spysql/spysql/engine/pgcatalog"
 )
 
 // Session is one client's own DuckDB connection on the shared database,
@@ -451,11 +453,15 @@ func (s *Session) SetSearchPath(ctx context.Context, schemas []string) error {
 	if err != nil {
 		return fmt.Errorf("search path: %w", err)
 	}
-	var path []string
+	var path, names []string
 	for _, n := range schemas {
 		if slices.Contains(have, n) {
 			path = append(path, duck.QuoteIdent(n))
+			names = append(names, n)
 		}
+	}
+	if _, err := s.queryStrings(ctx, pgcatalog.SearchPathStatement(names)); err != nil {
+		return fmt.Errorf("search path: %w", err)
 	}
 	lit := "'" + strings.ReplaceAll(strings.Join(path, ","), "'", "''") + "'"
 	if _, err := s.queryStrings(ctx, "SET search_path = "+lit); err != nil {
