@@ -157,6 +157,9 @@ func catalogCall(fn string, args ...*pg.Node) *pg.Node {
 // searches pg_catalog first, unless a CTE of the statement has it.
 func (r *rewriter) rangeVar(rv *pg.RangeVar) {
 	ns := names()
+	if rv.Catalogname != "" {
+		return // database.schema.name: DuckDB's own, as written
+	}
 	switch rv.Schemaname {
 	case "pg_catalog":
 		if ns.rels[CatalogSchema][rv.Relname] {
@@ -167,7 +170,7 @@ func (r *rewriter) rangeVar(rv *pg.RangeVar) {
 			rv.Schemaname, r.changed = InfoSchema, true
 		}
 	case "":
-		if rv.Catalogname == "" && ns.rels[CatalogSchema][rv.Relname] && !r.ctes[rv.Relname] &&
+		if ns.rels[CatalogSchema][rv.Relname] && !r.ctes[rv.Relname] &&
 			!strings.HasPrefix(rv.Relname, "spysql_") {
 			rv.Schemaname, r.changed = CatalogSchema, true
 		}
