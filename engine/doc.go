@@ -3,6 +3,9 @@
 // packages listed before it:
 //
 //   - calendar: NYSE sessions 2015-2035 from embedded tzdata.
+//   - pgcatalog: PostgreSQL 15's pg_catalog and information_schema as
+//     DuckDB views and macros over DuckDB's catalog, and the rewrite (with
+//     PostgreSQL's own parser) that sends clients' statements to them.
 //   - store: the lake on disk, the only package that builds its paths;
 //     the Bronze tables and record types, the Bronze writer and atomic
 //     publishing (temp file, fsync, rename, fsync the directory).

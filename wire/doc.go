@@ -102,6 +102,21 @@
 // prepares or runs a statement, and SET search_path = silver, bronze
 // makes futures_trades resolve.
 //
+// # PostgreSQL's dialect and catalog
+//
+// Before a query is gated and prepared, engine/pgcatalog rewrites it with
+// PostgreSQL's own parser: pg_catalog and information_schema go to
+// PostgreSQL 15-shaped views over the lake, regclass/regtype casts and
+// OPERATOR(pg_catalog.~) become DuckDB, current_user and
+// current_database() are the connection's (engine sessions carry the
+// client's identity), and result columns get PostgreSQL's names. A
+// parameter DuckDB cannot type is cast to the client's type or text, as
+// PostgreSQL fixes it at Parse. Cursors (cursor.go) are named portals:
+// DECLARE binds one, FETCH and MOVE run it, CLOSE drops it; DEALLOCATE
+// drops prepared statements. COPY (query) TO STDOUT (copy.go) streams
+// CopyData in text, CSV or binary. wire/clients tests all of it with real
+// clients against PostgreSQL 15's answers.
+//
 // # Types and streaming
 //
 // types.go is the one map from DuckDB types to PostgreSQL OIDs, used by

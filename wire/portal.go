@@ -141,6 +141,10 @@ func (c *conn) execPortal(pt *portal, maxRows int, describe bool) error {
 // columns and formats.
 func (c *conn) startQuery(pt *portal) error {
 	pt.started = true
+	if pt.ctx == nil {
+		// A cursor's FETCH and COPY start their portal here.
+		pt.ctx, pt.cancel = context.WithCancelCause(c.ctx)
+	}
 	c.log.Debug("statement started")
 	if err := c.srv.eng.Sync(pt.ctx); err != nil {
 		c.log.Warn("refresh lake views", "err", err)

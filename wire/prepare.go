@@ -132,9 +132,13 @@ func (c *conn) prepareQuery(ctx context.Context, p *prepared) error {
 	if err := c.srv.eng.Sync(ctx); err != nil {
 		c.log.Warn("refresh lake views", "err", err)
 	}
-	gated := p.st.sql
+	// The catalog queries clients send, in PostgreSQL's dialect, become
+	// DuckDB's over engine/pgcatalog; result columns get PostgreSQL's names.
+	// The gate decides what DuckDB will bind: the rewritten text.
+	text, _ := pgcatalog.Rewrite(p.st.sql, pgcatalog.Options{Setting: c.settingValue})
+	gated := text
 	if p.st.explained != "" {
-		gated = p.st.explained
+		gated, _ = pgcatalog.Rewrite(p.st.explained, pgcatalog.Options{Setting: c.settingValue})
 	}
 	if err := c.srv.checkGate(ctx, gated); err != nil {
 		return err
@@ -143,9 +147,6 @@ func (c *conn) prepareQuery(ctx context.Context, p *prepared) error {
 	if err != nil {
 		return err
 	}
-	// The catalog queries clients send, in PostgreSQL's dialect, become
-	// DuckDB's over engine/pgcatalog; result columns get PostgreSQL's names.
-	text, _ := pgcatalog.Rewrite(p.st.sql, pgcatalog.Options{Setting: c.settingValue})
 	eng, err := sess.Prepare(ctx, text)
 	if err != nil {
 		return err

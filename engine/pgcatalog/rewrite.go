@@ -40,6 +40,7 @@ func Rewrite(sql string, opt Options) (string, bool) {
 	if sel != nil {
 		r.nameColumns(sel)
 	}
+	collectCTEs(root.ProtoReflect(), r.ctes)
 	r.walk(root.ProtoReflect())
 	if !r.changed {
 		return sql, false
@@ -70,12 +71,6 @@ func (r *rewriter) walk(m protoreflect.Message) {
 	case *pg.Node:
 		r.node(x)
 		m = x.ProtoReflect()
-	case *pg.WithClause:
-		for _, c := range x.Ctes {
-			if cte := c.GetCommonTableExpr(); cte != nil {
-				r.ctes[cte.Ctename] = true
-			}
-		}
 	case *pg.RangeVar:
 		r.rangeVar(x)
 	case *pg.FuncCall:
@@ -92,6 +87,29 @@ func (r *rewriter) walk(m protoreflect.Message) {
 			}
 		case fd.Message() != nil && !fd.IsMap():
 			r.walk(v.Message())
+		}
+		return true
+	})
+}
+
+// collectCTEs records every CTE name of the statement first: a WITH
+// clause comes after the FROM clause in the tree's field order.
+func collectCTEs(m protoreflect.Message, into map[string]bool) {
+	if !m.IsValid() {
+		return
+	}
+	if cte, ok := m.Interface().(*pg.CommonTableExpr); ok {
+		into[cte.Ctename] = true
+	}
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		switch {
+		case fd.IsList() && fd.Message() != nil:
+			l := v.List()
+			for i := 0; i < l.Len(); i++ {
+				collectCTEs(l.Get(i).Message(), into)
+			}
+		case fd.Message() != nil && !fd.IsMap():
+			collectCTEs(v.Message(), into)
 		}
 		return true
 	})
@@ -139,6 +157,9 @@ func catalogCall(fn string, args ...*pg.Node) *pg.Node {
 // searches pg_catalog first, unless a CTE of the statement has it.
 func (r *rewriter) rangeVar(rv *pg.RangeVar) {
 	ns := names()
+	if rv.Catalogname != "" {
+		return // database.schema.name: DuckDB's own, as written
+	}
 	switch rv.Schemaname {
 	case "pg_catalog":
 		if ns.rels[CatalogSchema][rv.Relname] {
@@ -149,7 +170,7 @@ func (r *rewriter) rangeVar(rv *pg.RangeVar) {
 			rv.Schemaname, r.changed = InfoSchema, true
 		}
 	case "":
-		if rv.Catalogname == "" && ns.rels[CatalogSchema][rv.Relname] && !r.ctes[rv.Relname] &&
+		if ns.rels[CatalogSchema][rv.Relname] && !r.ctes[rv.Relname] &&
 			!strings.HasPrefix(rv.Relname, "spysql_") {
 			rv.Schemaname, r.changed = CatalogSchema, true
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -93,7 +94,11 @@ func startServer(t testing.TB) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := wire.NewServer(wire.NewDuckEngine(db), wire.Config{Auth: wire.AuthTrust, Version: "test"})
+	cfg := wire.Config{Auth: wire.AuthTrust, Version: "test"}
+	if testing.Verbose() {
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	srv, err := wire.NewServer(wire.NewDuckEngine(db), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -158,8 +158,30 @@ read_parquet repeat repeat_row sql_auto_complete summary unnest
 `)
 
 // catalogFunctions are functions clients call to read the catalog that
-// DuckDB does not ship (issue 13 adds them here).
+// DuckDB does not ship: engine/pgcatalog's macros (in __pg_catalog and
+// __information_schema), which only read the catalog, the connection's
+// own variables and their arguments. The gate checks the statement as
+// engine/pgcatalog rewrote it, which calls these.
 var catalogFunctions = words(`
+_pg_expandarray array_lower array_ndims array_upper col_description format_type
+has_any_column_privilege has_column_privilege has_database_privilege
+has_function_privilege has_schema_privilege has_sequence_privilege has_table_privilege
+obj_description pg_backend_pid pg_char_to_encoding pg_current_xact_id pg_database_size
+pg_encoding_to_char pg_function_is_visible pg_get_constraintdef pg_get_expr
+pg_get_function_arguments pg_get_function_identity_arguments pg_get_function_result
+pg_get_functiondef pg_get_indexdef pg_get_keywords pg_get_partkeydef pg_get_ruledef
+pg_get_serial_sequence pg_get_statisticsobjdef_columns pg_get_triggerdef
+pg_get_userbyid pg_get_viewdef pg_has_role pg_indexes_size pg_is_in_recovery
+pg_postmaster_start_time pg_relation_is_publishable pg_relation_size
+pg_table_is_visible pg_table_size pg_tablespace_location pg_total_relation_size
+pg_type_is_visible quote_ident quote_literal quote_nullable set_config
+shobj_description spysql_current_schema spysql_current_schemas spysql_database
+spysql_elem spysql_expandarray spysql_format_scalar spysql_is_array spysql_name_parts
+spysql_oid spysql_regclass_in spysql_regclass_out spysql_regnamespace_in
+spysql_regnamespace_out spysql_regproc_in spysql_regproc_out spysql_regrole_in
+spysql_regrole_out spysql_regtype_in spysql_regtype_out spysql_scalar_oid
+spysql_search_path spysql_type_oid spysql_typmod spysql_user spysql_value to_regclass
+to_regnamespace to_regtype txid_current version
 `)
 
 // refusedFunctions are DuckDB's functions a client may not call, by why.

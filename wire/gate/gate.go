@@ -181,6 +181,9 @@ var fileSuffixes = []string{".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson"
 // checkTable refuses system views that wrap refused functions and
 // unqualified names that DuckDB would read as a file other than Parquet.
 func checkTable(schema, name string) error {
+	if schema == "__pg_catalog" || schema == "__information_schema" {
+		return nil // engine/pgcatalog's views, which the rewrite names
+	}
 	key := strings.ToLower(name)
 	if why, ok := refusedViews[key]; ok {
 		return &Refusal{Kind: Table, Name: name, Reason: why}
