@@ -25,7 +25,7 @@ import (
 
 // blockRows is the number of rows in a block; an index's row groups are
 // a multiple of it, so that a block never spans two.
-const blockRows = 128
+const blockRows = 512
 
 // cell is one value of a column being encoded.
 type cell struct {
