@@ -199,9 +199,9 @@ func TestPointReadKeyTypes(t *testing.T) {
 	}
 	for _, tc := range []want{
 		{"i", session.KindInteger, true},
-		{"v", session.KindBigInt, false}, // not the index's key
-		{"i", session.KindBigInt, false}, // DuckDB casts to the column's type
-		{"d", session.KindDate, false},   // not the index's key
+		{"v", session.KindBigInt, false},  // not the index's key
+		{"i", session.KindBigInt, false},  // DuckDB casts to the column's type
+		{"d", session.KindDate, false},    // not the index's key
 		{"ts", session.KindBigInt, false}, // not the index's key
 	} {
 		check(tc)

@@ -159,7 +159,7 @@ type srcCol struct {
 	name     string
 	typ      colType
 	typeName string // for messages: DuckDB's name, or the Parquet type
-	leaf     int // first leaf (column chunk) index; -1 for a partition column
+	leaf     int    // first leaf (column chunk) index; -1 for a partition column
 	// mult scales INT64 timestamps to DuckDB's unit (MILLIS read as µs).
 	mult int64
 	// listBase is the definition level of an empty list (a NULL list
