@@ -11,17 +11,11 @@ import (
 	"github.com/spysql/spysql/engine/session"
 )
 
-// Keyed point reads on Gold training datasets.
-//
-// DuckDB 1.5 binds and plans every execution of a prepared statement that
-// reads a table again (duckdb/duckdb#20885) and reads a whole row group
-// of a Parquet file for one row: about 5 ms a lookup. The point index of
-// a dataset (WritePointIndex) holds its key and each row encoded whole, in
-// small pages with a page index, so a lookup by the key is a binary search
-// over the key column's page bounds, one page of keys and one of rows;
-// the rows land in a DuckDB data chunk of the prepared statement's types,
-// which the wire server encodes as usual. The index is a cache: whatever it cannot
-// answer, or answers with an error, runs in DuckDB.
+// Keyed point reads on Gold training datasets and Silver versions: see
+// doc.go. The rows land in a DuckDB data chunk of the prepared
+// statement's types, which the wire server encodes as usual. The index is
+// a cache: whatever it cannot answer, or answers with an error, runs in
+// DuckDB.
 
 // ErrNotPointable says a lookup is not answered from a point index this
 // time (no index or a stale one, key not sorted, a column type the reader
