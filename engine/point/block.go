@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 
+	"github.com/parquet-go/parquet-go/compress/zstd"
 	"github.com/spysql/spysql/engine/session"
 )
 
@@ -15,10 +16,11 @@ import (
 //
 //	uvarint rows, uvarint columns, uvarint length of each column's section, sections
 //
-// A section: a flags byte (1: a null bitmap of rows bits follows), then
-// for fixed-width values the rows' values as offsets from the block's
-// first non-null value (integers: difference, floats: XOR of the bits)
-// in byte planes (byte p of every value, then byte p+1); for VARCHAR and
+// A section: a flags byte (flagNulls: a null bitmap of rows bits
+// follows), then for fixed-width values the block's first non-null value
+// and the rows' values as offsets from it (integers: difference, floats:
+// XOR of the bits), in row order or (flagPlanes) in byte planes (byte p
+// of every value, then byte p+1); for VARCHAR and
 // BLOB a uvarint byte count of the lengths, the lengths as uvarints, then
 // the bytes; for a list, the list section (nulls and a uvarint length
 // per row, as VARCHAR) followed by its elements' section.
@@ -42,8 +44,9 @@ func appendSection(b []byte, t colType, cells []cell) []byte {
 	for _, c := range cells {
 		hasNull = hasNull || c.null
 	}
+	flagsAt := len(b)
 	if hasNull {
-		b = append(b, 1)
+		b = append(b, flagNulls)
 		bits := make([]byte, (n+7)/8)
 		for i, c := range cells {
 			if c.null {
@@ -88,9 +91,10 @@ func appendSection(b []byte, t colType, cells []cell) []byte {
 	if w == 16 || w == 1 {
 		base = cell{} // stored as they are
 	}
-	b = binary.LittleEndian.AppendUint64(b, base.lo)
-	at := len(b)
-	b = append(b, make([]byte, n*w)...)
+	// Values in order (repeated values stay whole, which ZSTD finds) or
+	// in byte planes (the zero high bytes of small offsets together),
+	// whichever compresses better.
+	vals := make([]byte, n*w)
 	for i, c := range cells {
 		lo, hi := c.lo, c.hi
 		switch {
@@ -106,21 +110,50 @@ func appendSection(b []byte, t colType, cells []cell) []byte {
 			if p >= 8 {
 				v = hi
 			}
-			b[at+p*n+i] = byte(v >> (8 * (p % 8)))
+			vals[i*w+p] = byte(v >> (8 * (p % 8)))
 		}
 	}
-	return b
+	planes := make([]byte, n*w)
+	for i := range n {
+		for p := range w {
+			planes[p*n+i] = vals[i*w+p]
+		}
+	}
+	if w > 1 && compressedSize(planes) < compressedSize(vals) {
+		b[flagsAt] |= flagPlanes
+		vals = planes
+	}
+	b = binary.LittleEndian.AppendUint64(b, base.lo)
+	return append(b, vals...)
+}
+
+// Section flags.
+const (
+	flagNulls  = 1 // a null bitmap follows
+	flagPlanes = 2 // fixed-width values in byte planes
+)
+
+// compressedSize is the size of b compressed by ZSTD's fastest level,
+// to choose between layouts.
+func compressedSize(b []byte) int {
+	codec := zstd.Codec{Level: zstd.SpeedFastest}
+	out, err := codec.Encode(nil, b)
+	if err != nil {
+		return len(b)
+	}
+	return len(out)
 }
 
 // section is a decoded view of one encoded section.
 type section struct {
-	t     colType
-	n     int
-	nulls []byte // nil: no NULLs
-	base  uint64
-	data  []byte // fixed: n*size bytes in planes; variable: the bytes
-	lens  []byte // variable and lists: uvarint lengths
-	elems *section
+	t      colType
+	n      int
+	nulls  []byte // nil: no NULLs
+	planes bool   // fixed-width values in byte planes
+	base   uint64
+	data   []byte // fixed: n*size bytes in planes; variable: the bytes
+	lens   []byte // variable and lists: uvarint lengths
+	elems  *section
 }
 
 var errBlock = errors.New("damaged block in the point index")
@@ -134,7 +167,8 @@ func readSection(b []byte, t colType, n int) (section, []byte, error) {
 	}
 	flags := b[0]
 	b = b[1:]
-	if flags&1 != 0 {
+	s.planes = flags&flagPlanes != 0
+	if flags&flagNulls != 0 {
 		nb := (n + 7) / 8
 		if len(b) < nb {
 			return s, nil, errBlock
@@ -189,11 +223,15 @@ func (s *section) null(i int) bool {
 // fixed is fixed-width value i.
 func (s *section) fixed(i int) (lo, hi uint64) {
 	w := s.t.size()
+	at, stride := i*w, 1
+	if s.planes {
+		at, stride = i, s.n
+	}
 	for p := 0; p < w && p < 8; p++ {
-		lo |= uint64(s.data[p*s.n+i]) << (8 * p)
+		lo |= uint64(s.data[at+p*stride]) << (8 * p)
 	}
 	for p := 8; p < w; p++ {
-		hi |= uint64(s.data[p*s.n+i]) << (8 * (p - 8))
+		hi |= uint64(s.data[at+p*stride]) << (8 * (p - 8))
 	}
 	switch {
 	case w == 16 || w == 1:

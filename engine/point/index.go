@@ -265,7 +265,7 @@ func (b *indexBuild) write(ctx context.Context, w io.Writer, key string, opts ..
 	}
 	opts = append(append(store.PointIndexOptions(), parquet.KeyValueMetadata(datasetHashKey, b.stamp),
 		parquet.KeyValueMetadata(pointColumnsKey, string(js)), parquet.KeyValueMetadata(pointKeyKey, cols[b.key].name),
-		parquet.KeyValueMetadata(pointFormatKey, pointFormat), parquet.SkipPageStatistics("block")), opts...)
+		parquet.KeyValueMetadata(pointFormatKey, pointFormat), parquet.SkipPageBounds("block"), parquet.SkipPageStatistics("block")), opts...)
 	if cols[b.key].typ.kind == session.KindVarchar {
 		return writeRecords(ctx, b, parquet.NewGenericWriter[strRecord](w, opts...),
 			func(k cell, blk []byte) strRecord { return strRecord{Key: string(k.b), Block: blk} })
