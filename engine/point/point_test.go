@@ -49,6 +49,12 @@ func writeGoldFile(t testing.TB, l store.Lake, name string, n, rg int, opts ...p
 
 func writeGoldRows(t testing.TB, path string, n int, opts ...parquet.WriterOption) string {
 	t.Helper()
+	return writeGoldRowsFrom(t, path, 0, n, opts...)
+}
+
+// writeGoldRowsFrom writes rows from..from+n-1 of writeGoldRows' rows.
+func writeGoldRowsFrom(t testing.TB, path string, from, n int, opts ...parquet.WriterOption) string {
+	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +64,7 @@ func writeGoldRows(t testing.TB, path string, n int, opts ...parquet.WriterOptio
 	}
 	w := parquet.NewGenericWriter[goldRow](f, opts...)
 	rows := make([]goldRow, 0, 1000)
-	for i := range n {
+	for i := from; i < from+n; i++ {
 		r := goldRow{Ts: int64(i/2) * 10, Kind: int32(i % 7), Price: 400 + float64(i%1000)/4, Score: float32(i%13) / 3,
 			Out: i%3 == 0, Under: strings.Repeat("x", i%5) + "SPY", Date: int32(20000 + i%30),
 			Raw: []byte{byte(i), 0, byte(i >> 8)}, Unsort: int64((i * 7919) % 1000)}
