@@ -44,6 +44,7 @@ func loadTypedFixture(b *testing.B) *typedFixture {
 	func() {
 		rows := benchSize("SPYSQL_BENCH_POINT_ROWS", 2_000_000)
 		ctx := context.Background()
+		pg := needPG(b)
 		dir, err := os.MkdirTemp("", "spysql-pbench-*")
 		if err != nil {
 			typedErr = err
@@ -141,7 +142,7 @@ func BenchmarkPointQueryTyped(b *testing.B) {
 		{"silver", `SELECT * FROM silver."v_bench" WHERE ts = $1`, "SELECT * FROM silver_v WHERE ts = $1"},
 	} {
 		b.Run(q.name, func(b *testing.B) {
-			sc, pc := connect(b, f.ts.connString("bench")), connect(b, pg.ConnString("postgres"))
+			sc, pc := connect(b, f.ts.connString("bench")), connect(b, needPG(b).ConnString("postgres"))
 			ctx := context.Background()
 			base := time.Date(2025, 1, 2, 9, 30, 0, 0, time.UTC)
 			run := func(c *pgx.Conn, sql string) time.Duration {
