@@ -14,10 +14,11 @@ import (
 type Engine interface {
 	// Open gives a client a new connection.
 	Open(ctx context.Context) (EngineConn, error)
-	// PointRead answers a keyed lookup on a Gold dataset, or returns an
-	// error wrapping point.ErrNotPointable when the statement must run
-	// through a connection instead.
-	PointRead(ctx context.Context, q point.PointQuery, key int64) (Result, error)
+	// PointRead answers a keyed lookup on a Gold dataset or a Silver
+	// version for the statement's one argument, or returns an error
+	// wrapping point.ErrNotPointable when the statement must run through
+	// a connection instead.
+	PointRead(ctx context.Context, q point.PointQuery, key session.Arg) (Result, error)
 	// Sync makes the views match the lake before a statement runs.
 	Sync(ctx context.Context) error
 	// Close releases what the engine holds for the server (not the

@@ -35,7 +35,7 @@ func (e *DuckEngine) Open(ctx context.Context) (EngineConn, error) {
 }
 
 // PointRead answers from the dataset's point index.
-func (e *DuckEngine) PointRead(ctx context.Context, q point.PointQuery, key int64) (Result, error) {
+func (e *DuckEngine) PointRead(ctx context.Context, q point.PointQuery, key session.Arg) (Result, error) {
 	rows, err := e.points.Read(ctx, q, key)
 	if err != nil {
 		return nil, err

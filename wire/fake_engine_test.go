@@ -41,7 +41,7 @@ func (e *fakeEngine) add(query string, cols []session.ResultColumn, rows ...[]an
 
 func (e *fakeEngine) Open(context.Context) (EngineConn, error) { return &fakeConn{e: e}, nil }
 
-func (e *fakeEngine) PointRead(context.Context, point.PointQuery, int64) (Result, error) {
+func (e *fakeEngine) PointRead(context.Context, point.PointQuery, session.Arg) (Result, error) {
 	return nil, point.ErrNotPointable
 }
 

@@ -2,21 +2,21 @@ package wire
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/spysql/spysql/engine/point"
 	"github.com/spysql/spysql/engine/session"
 )
 
 // pointQuery is a prepared statement of the one shape the engine answers
-// from a Gold file's page index instead of DuckDB (duck.DB.PointRead):
+// from a point index instead of DuckDB (Engine.PointRead):
 //
-//	SELECT * | col [, col ...] FROM gold.dataset WHERE key = $1
+//	SELECT * | col [, col ...] FROM gold.dataset | silver.version WHERE key = $1
 //
 // Each column is a plain reference, so DuckDB's prepared result columns
 // name columns of the file. Anything else, or a lookup the engine refuses,
 // runs in DuckDB as every other query does.
 type pointQuery struct {
+	schema       string // "gold" or "silver"
 	dataset, key string
 	star         bool // SELECT *
 }
@@ -95,7 +95,13 @@ func pointShape(sql string) *pointQuery {
 	if !word("FROM") {
 		return nil
 	}
-	if t := peek(); !(t.kind == tokWord && t.text == "GOLD" || t.kind == tokIdent && t.text == "gold") {
+	var schema string
+	switch t := peek(); {
+	case t.kind == tokWord && t.text == "GOLD" || t.kind == tokIdent && t.text == "gold":
+		schema = "gold"
+	case t.kind == tokWord && t.text == "SILVER" || t.kind == tokIdent && t.text == "silver":
+		schema = "silver"
+	default:
 		return nil
 	}
 	i++
@@ -122,7 +128,7 @@ func pointShape(sql string) *pointQuery {
 	if i != len(toks) {
 		return nil
 	}
-	return &pointQuery{dataset: dataset, key: key, star: star}
+	return &pointQuery{schema: schema, dataset: dataset, key: key, star: star}
 }
 
 // reserved are the words the point shape never takes as a name.
@@ -133,8 +139,9 @@ var reserved = map[string]bool{
 }
 
 // pointRows answers a point-shaped portal from the dataset's point index.
-// ok is false when the engine cannot (or the argument is not an integer):
-// the portal then runs in DuckDB. The next execution tries again: most
+// ok is false when the engine cannot (the engine also decides whether it
+// reads the argument exactly as DuckDB would cast it): the portal then
+// runs in DuckDB. The next execution tries again: most
 // refusals are of one key or one moment (an index being built or
 // replaced), and a refusal costs two stat calls.
 func (c *conn) pointRows(pt *portal) (rows Result, ok bool, err error) {
@@ -142,21 +149,10 @@ func (c *conn) pointRows(pt *portal) (rows Result, ok bool, err error) {
 	if len(pt.args) != 1 || len(pt.p.paramTypes) != 1 {
 		return nil, false, nil
 	}
-	var key int64
-	switch a := pt.args[0]; a.Kind {
-	case session.ArgInt64:
-		key = a.I
-	case session.ArgText:
-		// Only the canonical spelling: DuckDB's cast decides the rest.
-		v, err := strconv.ParseInt(a.S, 10, 64)
-		if err != nil || strconv.FormatInt(v, 10) != a.S {
-			return nil, false, nil
-		}
-		key = v
-	default:
+	if pt.args[0].Kind == session.ArgNull {
 		return nil, false, nil
 	}
-	rows, err = c.srv.eng.PointRead(pt.ctx, point.PointQuery{Dataset: q.dataset, Key: q.key, Cols: pt.p.cols, Star: q.star, KeyType: pt.p.paramTypes[0].Kind}, key)
+	rows, err = c.srv.eng.PointRead(pt.ctx, point.PointQuery{Schema: q.schema, Dataset: q.dataset, Key: q.key, Cols: pt.p.cols, Star: q.star, KeyType: pt.p.paramTypes[0].Kind}, pt.args[0])
 	if errors.Is(err, point.ErrNotPointable) {
 		c.log.Debug("point read refused, running in DuckDB", "reason", err)
 		return nil, false, nil

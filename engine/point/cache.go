@@ -3,7 +3,9 @@ package point
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -39,11 +41,18 @@ type pointEntry struct {
 
 // get returns the dataset's open index and a release func, or an error
 // wrapping ErrNotPointable, or an interrupt when ctx ends first.
-func (p *pointTables) get(ctx context.Context, lake store.Lake, dataset string) (*pointTable, func(), error) {
-	dsPath := lake.GoldDatasetResolved(dataset)
-	idxPath := lake.GoldPointIndexPath(dataset)
+func (p *pointTables) get(ctx context.Context, lake store.Lake, src Source) (*pointTable, func(), error) {
+	// The dataset's identity: its file (Gold: the current promotion's,
+	// as gold.<name> reads it), or its version directory, whose entries a
+	// Silver build renames (a date published, a version exchanged).
+	dsPath, dsKind := lake.GoldDatasetResolved(src.Name), fs.FileMode(0)
+	if src.Schema == "silver" {
+		dsPath, dsKind = lake.VersionDir(src.Name), fs.ModeDir
+	}
+	idxPath := src.IndexPath(lake)
+	dataset := src.String()
 	for attempt := 0; ; attempt++ {
-		ds, ok1 := regularFile(dsPath)
+		ds, ok1 := statID(dsPath, dsKind)
 		idx, ok2 := regularFile(idxPath)
 		p.mu.Lock()
 		if p.closed {
@@ -61,7 +70,7 @@ func (p *pointTables) get(ctx context.Context, lake store.Lake, dataset string) 
 				delete(p.entries, dataset)
 			}
 			p.mu.Unlock()
-			return nil, nil, notPointable("dataset %q has no point index (spysql index %s)", dataset, dataset)
+			return nil, nil, notPointable("%s has no point index (spysql index)", dataset)
 		}
 		if e == nil {
 			e = &pointEntry{}
@@ -79,7 +88,7 @@ func (p *pointTables) get(ctx context.Context, lake store.Lake, dataset string) 
 			return nil, nil, err
 		case e.opening == nil:
 			e.opening = make(chan struct{})
-			go p.open(e, dataset, dsPath, idxPath, ds, idx)
+			go p.open(e, dataset, stamper(lake, src), idxPath, ds, idx)
 		}
 		ch := e.opening
 		p.mu.Unlock()
@@ -94,11 +103,11 @@ func (p *pointTables) get(ctx context.Context, lake store.Lake, dataset string) 
 
 // open opens the dataset's index in the background and records the
 // outcome in e.
-func (p *pointTables) open(e *pointEntry, dataset, dsPath, idxPath string, ds, idx fileID) {
+func (p *pointTables) open(e *pointEntry, dataset string, stamp func(context.Context) (string, error), idxPath string, ds, idx fileID) {
 	p.mu.Lock()
 	life := p.life
 	p.mu.Unlock()
-	t, err := openPointTable(life, dsPath, idxPath, idx)
+	t, err := openPointTable(life, stamp, idxPath)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	defer close(e.opening)
@@ -204,10 +213,44 @@ func (p *pointTables) closeAll() {
 }
 
 // regularFile is the identity of a regular file (not a symlink) at path.
-func regularFile(path string) (fileID, bool) {
+func regularFile(path string) (fileID, bool) { return statID(path, 0) }
+
+// statID is the identity of a file of the given type (0: regular, or
+// fs.ModeDir) at path, not a symlink.
+func statID(path string, kind fs.FileMode) (fileID, bool) {
 	fi, err := os.Lstat(path)
-	if err != nil || !fi.Mode().IsRegular() {
+	if err != nil || fi.Mode().Type() != kind {
 		return fileID{}, false
 	}
 	return fileIdentity(fi), true
+}
+
+// stamper computes the stamp of src's files as they are now; for a
+// Silver version it also refuses a name another version's differs from
+// only in case (DuckDB would read either under it).
+func stamper(lake store.Lake, src Source) func(context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) {
+		if src.Schema == "silver" {
+			ids, err := lake.SilverVersions()
+			if err != nil {
+				return "", err
+			}
+			for _, id := range ids {
+				if id != src.Name && strings.EqualFold(id, src.Name) {
+					return "", notPointable("Silver versions %q and %q differ only in case", id, src.Name)
+				}
+			}
+		}
+		paths, _, err := src.files(lake)
+		if err != nil {
+			return "", notPointable("%v", err)
+		}
+		sums := make([]string, len(paths))
+		for i, path := range paths {
+			if sums[i], err = fileSHA256(ctx, path); err != nil {
+				return "", err
+			}
+		}
+		return sourceStamp(lake, paths, sums), nil
+	}
 }

@@ -4,22 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"strings"
 
 	"github.com/spysql/spysql/engine/duck"
 	"github.com/spysql/spysql/engine/session"
 )
 
-// Keyed point reads on Gold training datasets.
-//
-// DuckDB 1.5 binds and plans every execution of a prepared statement that
-// reads a table again (duckdb/duckdb#20885) and reads a whole row group
-// of a Parquet file for one row: about 5 ms a lookup. The point index of
-// a dataset (WritePointIndex) holds its key and each row encoded whole, in
-// small pages with a page index, so a lookup by the key is a binary search
-// over the key column's page bounds, one page of keys and one of rows;
-// the rows land in a DuckDB data chunk of the prepared statement's types,
-// which the wire server encodes as usual. The index is a cache: whatever it cannot
-// answer, or answers with an error, runs in DuckDB.
+// Keyed point reads on Gold training datasets and Silver versions: see
+// doc.go. The rows land in a DuckDB data chunk of the prepared
+// statement's types, which the wire server encodes as usual. The index is
+// a cache: whatever it cannot answer, or answers with an error, runs in
+// DuckDB.
 
 // ErrNotPointable says a lookup is not answered from a point index this
 // time (no index or a stale one, key not sorted, a column type the reader
@@ -36,10 +32,12 @@ func notPointable(format string, args ...any) error {
 // maxPointRows bounds a point read's result to one DuckDB vector.
 const maxPointRows = 2048
 
-// PointQuery is a keyed lookup: SELECT Cols FROM gold.Dataset WHERE Key =
-// a value. Names are as the statement spells them; DuckDB resolves them
-// without regard to case, and so does PointRead.
+// PointQuery is a keyed lookup: SELECT Cols FROM Schema.Dataset WHERE
+// Key = a value. Names are as the statement spells them; DuckDB resolves
+// them without regard to case, and so does PointRead.
 type PointQuery struct {
+	// Schema is "gold" or "silver" as spelled (any case).
+	Schema       string
 	Dataset, Key string
 	// Cols are the result columns as DuckDB prepared the statement, each
 	// a plain reference to a column of the dataset (the caller checks the
@@ -54,7 +52,7 @@ type PointQuery struct {
 }
 
 // Reader answers point reads from the point indexes of one database's
-// Gold datasets. It keeps each opened index until the dataset or index
+// Gold datasets and Silver versions. It keeps each opened index until the dataset or index
 // file changes; Close releases them all. Safe for concurrent use.
 type Reader struct {
 	db     *duck.DB
@@ -68,18 +66,32 @@ func NewReader(db *duck.DB) *Reader { return &Reader{db: db} }
 // Close stops background opens and releases every open index.
 func (r *Reader) Close() { r.points.closeAll() }
 
-// Read answers q for key from the dataset's point index. An error
-// wrapping ErrNotPointable means the statement must run in DuckDB; an
-// interrupt means ctx ended.
-func (r *Reader) Read(ctx context.Context, q PointQuery, key int64) (*PointRows, error) {
+// Read answers q for the statement's argument key from the dataset's
+// point index. An error wrapping ErrNotPointable means the statement
+// must run in DuckDB; an interrupt means ctx ended.
+func (r *Reader) Read(ctx context.Context, q PointQuery, key session.Arg) (*PointRows, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, session.Interrupted(ctx)
 	}
-	name, ok := r.db.GoldDataset(q.Dataset)
-	if !ok {
-		return nil, notPointable("no single Gold dataset named %q", q.Dataset)
+	var src Source
+	switch {
+	case q.Schema == "" || strings.EqualFold(q.Schema, "gold"):
+		name, ok := r.db.GoldDataset(q.Dataset)
+		if !ok {
+			return nil, notPointable("no single Gold dataset named %q", q.Dataset)
+		}
+		src = Source{Schema: "gold", Name: name}
+	case strings.EqualFold(q.Schema, "silver"):
+		// Only the exact name: DuckDB also finds other spellings, which
+		// then run in DuckDB.
+		if q.Dataset == "" || q.Dataset != filepath.Base(q.Dataset) || strings.HasPrefix(q.Dataset, ".") || strings.HasPrefix(q.Dataset, "_") {
+			return nil, notPointable("%q is not a Silver version name", q.Dataset)
+		}
+		src = Source{Schema: "silver", Name: q.Dataset}
+	default:
+		return nil, notPointable("schema %q has no point indexes", q.Schema)
 	}
-	t, release, err := r.points.get(ctx, r.db.Lake(), name)
+	t, release, err := r.points.get(ctx, r.db.Lake(), src)
 	if err != nil {
 		return nil, err
 	}

@@ -49,6 +49,12 @@ func writeGoldFile(t testing.TB, l store.Lake, name string, n, rg int, opts ...p
 
 func writeGoldRows(t testing.TB, path string, n int, opts ...parquet.WriterOption) string {
 	t.Helper()
+	return writeGoldRowsFrom(t, path, 0, n, opts...)
+}
+
+// writeGoldRowsFrom writes rows from..from+n-1 of writeGoldRows' rows.
+func writeGoldRowsFrom(t testing.TB, path string, from, n int, opts ...parquet.WriterOption) string {
+	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +64,7 @@ func writeGoldRows(t testing.TB, path string, n int, opts ...parquet.WriterOptio
 	}
 	w := parquet.NewGenericWriter[goldRow](f, opts...)
 	rows := make([]goldRow, 0, 1000)
-	for i := range n {
+	for i := from; i < from+n; i++ {
 		r := goldRow{Ts: int64(i/2) * 10, Kind: int32(i % 7), Price: 400 + float64(i%1000)/4, Score: float32(i%13) / 3,
 			Out: i%3 == 0, Under: strings.Repeat("x", i%5) + "SPY", Date: int32(20000 + i%30),
 			Raw: []byte{byte(i), 0, byte(i >> 8)}, Unsort: int64((i * 7919) % 1000)}
@@ -135,6 +141,9 @@ func chunkRows(t *testing.T, next func() (*session.Chunk, error), cols []session
 	return out
 }
 
+// ik is an integer key argument.
+func ik(k int64) session.Arg { return session.Arg{Kind: session.ArgInt64, I: k} }
+
 // newReader reads db's point indexes until the test ends.
 func newReader(t *testing.T, db *duck.DB) *Reader {
 	rd := NewReader(db)
@@ -191,7 +200,7 @@ func TestPointReadMatchesDuckDB(t *testing.T) {
 			}
 			want := chunkRows(t, rows.Next, st.Columns())
 			rows.Close()
-			pr, err := rd.Read(ctx, PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), Star: strings.Contains(q, "*"), KeyType: session.KindBigInt}, k)
+			pr, err := rd.Read(ctx, PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), Star: strings.Contains(q, "*"), KeyType: session.KindBigInt}, ik(k))
 			if err != nil {
 				t.Fatalf("key %d: %v", k, err)
 			}
@@ -232,7 +241,8 @@ func TestPointReadRefuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := buildPointIndex(ctx, out, pf, sum, "", parquet.SkipPageBounds("key")); err != nil {
+	b := &indexBuild{files: []*parquet.File{pf}, stamp: sum}
+	if err := b.write(ctx, out, "", parquet.SkipPageBounds("key")); err != nil {
 		t.Fatal(err)
 	}
 	out.Close()
@@ -260,7 +270,7 @@ func TestPointReadRefuses(t *testing.T) {
 		{"stale index", "stale", "ts_event_ns", all},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			pr, err := rd.Read(ctx, PointQuery{Dataset: tc.dataset, Key: tc.key, Cols: tc.cols, KeyType: session.KindBigInt}, 10)
+			pr, err := rd.Read(ctx, PointQuery{Dataset: tc.dataset, Key: tc.key, Cols: tc.cols, KeyType: session.KindBigInt}, ik(10))
 			if !errors.Is(err, ErrNotPointable) {
 				if pr != nil {
 					pr.Close()
@@ -280,7 +290,7 @@ func TestPointReadSeesReplacedFile(t *testing.T) {
 	rd := newReader(t, db)
 	st := prepare(t, db, `SELECT ts_event_ns FROM gold.g WHERE ts_event_ns = $1`)
 	count := func(k int64) int {
-		pr, err := rd.Read(ctx, PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), KeyType: session.KindBigInt}, k)
+		pr, err := rd.Read(ctx, PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), KeyType: session.KindBigInt}, ik(k))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -296,7 +306,7 @@ func TestPointReadSeesReplacedFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The old index does not describe the new file.
-	if _, err := rd.Read(ctx, PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), KeyType: session.KindBigInt}, 6000); !errors.Is(err, ErrNotPointable) {
+	if _, err := rd.Read(ctx, PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), KeyType: session.KindBigInt}, ik(6000)); !errors.Is(err, ErrNotPointable) {
 		t.Fatalf("stale index: err = %v", err)
 	}
 	if _, err := WritePointIndex(ctx, l, "g", ""); err != nil {
@@ -315,14 +325,13 @@ func TestPointReadTruncatedIndex(t *testing.T) {
 	db := enginetest.OpenDB(t, l)
 	st := prepare(t, db, `SELECT * FROM gold.g WHERE ts_event_ns = $1`)
 	idxPath := l.GoldPointIndexPath("g")
-	id, _ := regularFile(idxPath)
-	tbl, err := openPointTable(context.Background(), filepath.Join(l.GoldTrainingDir(), "g.parquet"), idxPath, id)
+	tbl, err := openPointTable(context.Background(), stamper(l, Source{Schema: "gold", Name: "g"}), idxPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tbl.dataset, tbl.cache = "g", &pointTables{life: context.Background()}
 	defer tbl.close()
-	if pr, err := tbl.lookup(context.Background(), PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), Star: true, KeyType: session.KindBigInt}, 100); err != nil {
+	if pr, err := tbl.lookup(context.Background(), PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), Star: true, KeyType: session.KindBigInt}, ik(100)); err != nil {
 		t.Fatal(err)
 	} else {
 		pr.Close()
@@ -330,7 +339,7 @@ func TestPointReadTruncatedIndex(t *testing.T) {
 	if err := os.Truncate(idxPath, 0); err != nil {
 		t.Fatal(err)
 	}
-	pr, err := tbl.lookup(context.Background(), PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), Star: true, KeyType: session.KindBigInt}, 200_000)
+	pr, err := tbl.lookup(context.Background(), PointQuery{Dataset: "g", Key: "ts_event_ns", Cols: st.Columns(), Star: true, KeyType: session.KindBigInt}, ik(200_000))
 	if err == nil {
 		pr.Close()
 		if runtime.GOOS == "linux" {

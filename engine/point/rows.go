@@ -1,7 +1,6 @@
 package point
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"unicode/utf8"
@@ -49,24 +48,13 @@ func (r *PointRows) Close() {
 	}
 }
 
-// pointTypes are the types a point read decodes, as DuckDB types.
-var pointTypes = map[session.SQLKind]bindings.Type{
-	session.KindBoolean: bindings.TypeBoolean,
-	session.KindInteger: bindings.TypeInteger,
-	session.KindBigInt:  bindings.TypeBigInt,
-	session.KindFloat:   bindings.TypeFloat,
-	session.KindDouble:  bindings.TypeDouble,
-	session.KindVarchar: bindings.TypeVarchar,
-	session.KindBlob:    bindings.TypeBlob,
-	session.KindDate:    bindings.TypeDate,
-}
-
-// fill decodes the matching rows' encoded rows (encodeRow) into a new
-// chunk: out[j] is the dataset column of result column j.
-func (r *PointRows) fill(t *pointTable, matches []match, n int, out []int) error {
-	types := make([]bindings.LogicalType, len(r.cols))
-	for i, c := range r.cols {
-		types[i] = bindings.CreateLogicalType(pointTypes[c.Type.Kind])
+// fill decodes the matching rows into a new chunk: out[j] is the dataset
+// column of result column j; key is the key the rows matched (the key
+// column is not in the blocks).
+func (r *PointRows) fill(t *pointTable, matches []match, n int, out []int, key keyVal) error {
+	types := make([]bindings.LogicalType, len(out))
+	for j, c := range out {
+		types[j] = t.cols[c].typ.logical()
 	}
 	r.dc = bindings.CreateDataChunk(types)
 	for i := range types {
@@ -78,21 +66,44 @@ func (r *PointRows) fill(t *pointTable, matches []match, n int, out []int) error
 		vecs[j] = bindings.DataChunkGetVector(r.dc, bindings.IdxT(j))
 		data[j] = bindings.VectorGetData(vecs[j])
 	}
-	// want[c] lists the result columns showing dataset column c.
-	want := make([][]int, len(t.cols))
-	for j, c := range out {
-		want[c] = append(want[c], j)
-	}
+	childLen := make([]int, len(out))
 	var buf []parquet.Value
+	var blk *blockView
+	blkRG, blkStart := -1, int64(-1)
 	row := 0
 	for _, m := range matches {
-		vals, err := readColumn(t.pf.RowGroups()[m.rg], t.rowLeaf, m.off, m.len, &buf)
-		if err != nil {
-			return err
-		}
-		for _, v := range vals {
-			if err := r.decodeRow(v.ByteArray(), t.cols, want, vecs, data, row); err != nil {
-				return err
+		for off := m.off; off < m.off+m.len; off++ {
+			start := off - off%blockRows
+			if blk == nil || blkRG != m.rg || blkStart != start {
+				vals, err := readColumn(t.pf.RowGroups()[m.rg], t.blockLeaf, start, 1, &buf)
+				if err != nil {
+					return err
+				}
+				if len(vals) != 1 || vals[0].IsNull() {
+					return fmt.Errorf("no block at row %d", start)
+				}
+				if blk, err = readBlock(vals[0].ByteArray(), t.types); err != nil {
+					return err
+				}
+				blkRG, blkStart = m.rg, start
+			}
+			i := int(off - start)
+			if i >= blk.rows {
+				return errBlock
+			}
+			for j, c := range out {
+				col := t.cols[c]
+				if c == t.key {
+					putKey(vecs[j], data[j], col.typ, row, key)
+					continue
+				}
+				sec, err := blk.section(col.section)
+				if err != nil {
+					return err
+				}
+				if err := putCell(vecs[j], data[j], sec, i, row, &childLen[j]); err != nil {
+					return fmt.Errorf("column %q: %w", col.name, err)
+				}
 			}
 			row++
 		}
@@ -105,77 +116,76 @@ func (r *PointRows) fill(t *pointTable, matches []match, n int, out []int) error
 	return nil
 }
 
-// decodeRow walks one encoded row and stores the wanted columns as entry
-// i of their vectors.
-func (r *PointRows) decodeRow(b []byte, cols []pointCol, want [][]int, vecs []bindings.Vector, data []unsafe.Pointer, i int) error {
-	for c, col := range cols {
-		if _, ok := pointTypes[col.kind]; !ok {
-			continue
-		}
-		if len(b) < 1 {
-			return errors.New("encoded row too short")
-		}
-		present := b[0] != 0
-		b = b[1:]
-		var val []byte
-		if present {
-			size := 0
-			switch col.kind {
-			case session.KindBoolean:
-				size = 1
-			case session.KindInteger, session.KindDate, session.KindFloat:
-				size = 4
-			case session.KindBigInt, session.KindDouble:
-				size = 8
-			case session.KindVarchar, session.KindBlob:
-				l, k := binary.Uvarint(b)
-				if k <= 0 || uint64(len(b)-k) < l {
-					return errors.New("encoded row: bad length")
-				}
-				b, size = b[k:], int(l)
-			}
-			if len(b) < size {
-				return errors.New("encoded row too short")
-			}
-			val, b = b[:size], b[size:]
-		}
-		for _, j := range want[c] {
-			if !present {
-				bindings.VectorEnsureValidityWritable(vecs[j])
-				bindings.ValiditySetRowInvalid(bindings.VectorGetValidity(vecs[j]), bindings.IdxT(i))
-				continue
-			}
-			if err := putValue(vecs[j], data[j], col.kind, i, val); err != nil {
-				return fmt.Errorf("column %q: %w", col.name, err)
-			}
-		}
+// putKey stores the key as entry row of a vector of the key's type.
+func putKey(vec bindings.Vector, data unsafe.Pointer, t colType, row int, key keyVal) {
+	switch {
+	case t.kind == session.KindVarchar:
+		bindings.VectorAssignStringElementLen(vec, bindings.IdxT(row), []byte(key.s))
+	case t.vectorWidth() == 4:
+		*(*int32)(unsafe.Add(data, row*4)) = int32(key.i)
+	default:
+		*(*int64)(unsafe.Add(data, row*8)) = key.i
 	}
-	if len(b) != 0 {
-		return errors.New("encoded row: trailing bytes")
-	}
-	return nil
 }
 
-// putValue stores an encoded value as entry i of a vector of the given
-// kind.
-func putValue(vec bindings.Vector, data unsafe.Pointer, kind session.SQLKind, i int, v []byte) error {
-	switch kind {
-	case session.KindBoolean:
-		*(*byte)(unsafe.Add(data, i)) = v[0]
-	case session.KindInteger, session.KindDate, session.KindFloat:
-		*(*uint32)(unsafe.Add(data, i*4)) = binary.LittleEndian.Uint32(v)
-	case session.KindBigInt, session.KindDouble:
-		*(*uint64)(unsafe.Add(data, i*8)) = binary.LittleEndian.Uint64(v)
-	case session.KindVarchar:
-		if !utf8.Valid(v) {
+// setNull marks entry row of vec NULL.
+func setNull(vec bindings.Vector, row int) {
+	bindings.VectorEnsureValidityWritable(vec)
+	bindings.ValiditySetRowInvalid(bindings.VectorGetValidity(vec), bindings.IdxT(row))
+}
+
+// putCell stores value i of a section as entry row of vec; childLen is
+// the size of a list vector's child so far.
+func putCell(vec bindings.Vector, data unsafe.Pointer, sec *section, i, row int, childLen *int) error {
+	if sec.null(i) {
+		setNull(vec, row)
+		return nil
+	}
+	t := sec.t
+	switch {
+	case t.kind == session.KindList:
+		off, cnt, err := sec.span(i)
+		if err != nil || off+cnt > sec.elems.n {
+			return errBlock
+		}
+		at := *childLen
+		*(*[2]uint64)(unsafe.Add(data, row*16)) = [2]uint64{uint64(at), uint64(cnt)}
+		if bindings.ListVectorReserve(vec, bindings.IdxT(at+cnt)) == bindings.StateError {
+			return errors.New("cannot grow a list vector")
+		}
+		child := bindings.ListVectorGetChild(vec)
+		cdata := bindings.VectorGetData(child)
+		for e := range cnt {
+			if err := putCell(child, cdata, sec.elems, off+e, at+e, nil); err != nil {
+				return err
+			}
+		}
+		*childLen = at + cnt
+		bindings.ListVectorSetSize(vec, bindings.IdxT(*childLen))
+	case t.size() == 0:
+		v, err := sec.bytesAt(i)
+		if err != nil {
+			return err
+		}
+		if t.kind == session.KindVarchar && !utf8.Valid(v) {
 			// DuckDB refuses the file; let it say so.
 			return notPointable("invalid UTF-8 in a VARCHAR")
 		}
-		bindings.VectorAssignStringElementLen(vec, bindings.IdxT(i), v)
-	case session.KindBlob:
-		bindings.VectorAssignStringElementLen(vec, bindings.IdxT(i), v)
+		bindings.VectorAssignStringElementLen(vec, bindings.IdxT(row), v)
 	default:
-		return notPointable("type %d not decoded", kind)
+		lo, hi := sec.fixed(i)
+		switch t.vectorWidth() {
+		case 1:
+			*(*byte)(unsafe.Add(data, row)) = byte(lo)
+		case 2:
+			*(*uint16)(unsafe.Add(data, row*2)) = uint16(lo)
+		case 4:
+			*(*uint32)(unsafe.Add(data, row*4)) = uint32(lo)
+		case 8:
+			*(*uint64)(unsafe.Add(data, row*8)) = lo
+		case 16:
+			*(*[2]uint64)(unsafe.Add(data, row*16)) = [2]uint64{lo, hi}
+		}
 	}
 	return nil
 }

@@ -1,12 +1,12 @@
 package point
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"runtime/debug"
 	"slices"
@@ -15,7 +15,6 @@ import (
 	"sync"
 
 	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/format"
 	"github.com/spysql/spysql/engine/session"
 )
 
@@ -24,11 +23,13 @@ type pointTable struct {
 	f     *os.File
 	unmap func()
 	pf    *parquet.File
-	cols  []pointCol     // the dataset's columns, in order (leaf unused)
+	cols  []pointCol     // the dataset's columns, in order
 	names map[string]int // lower-cased name -> position in cols
 	key   int            // position of the key column in cols
-	// keyLeaf and rowLeaf are the index's key and row columns.
-	keyLeaf, rowLeaf int
+	// keyLeaf and blockLeaf are the index's key and block columns.
+	keyLeaf, blockLeaf int
+	// types are the columns in the blocks, in order.
+	types []colType
 
 	refs    int          // lookups and background work using the table (cache.mu)
 	retired bool         // replaced: closed when refs drops to 0
@@ -40,13 +41,18 @@ type pointTable struct {
 	building map[int]chan struct{}
 }
 
-// pointCol is a top-level column: the type DuckDB reads it as (session.KindOther
-// for types a point read does not decode) and its leaf (column chunk)
-// index, -1 for a nested column.
+// pointCol is a dataset column: its type and its section in the blocks
+// (-1: not in the blocks, the key or a type not decoded).
 type pointCol struct {
-	name string
-	kind session.SQLKind
-	leaf int
+	name    string
+	typ     colType
+	section int
+}
+
+// keyVal is a key: an integer of DuckDB's unit, or a string.
+type keyVal struct {
+	i int64
+	s string
 }
 
 // keyPages are the pages of a sorted key column across the file, in row
@@ -54,13 +60,14 @@ type pointCol struct {
 type keyPages struct {
 	rg       []int
 	first    []int64 // first row of the page within its row group
-	min, max []int64
+	min, max []keyVal
 }
 
-// openPointTable opens the point index of the dataset file. An error
-// wrapping ErrNotPointable is about the files' content (not built from
-// that file, unreadable); others may pass.
-func openPointTable(ctx context.Context, dsPath, idxPath string, id fileID) (*pointTable, error) {
+// openPointTable opens the point index of a dataset of the given stamp
+// (a func, run only once the index looks usable). An error wrapping
+// ErrNotPointable is about the files' content (not built from those
+// files, unreadable); others may pass.
+func openPointTable(ctx context.Context, stamp func(context.Context) (string, error), idxPath string) (*pointTable, error) {
 	f, err := os.Open(idxPath)
 	if err != nil {
 		return nil, err
@@ -84,13 +91,16 @@ func openPointTable(ctx context.Context, dsPath, idxPath string, id fileID) (*po
 	if err != nil {
 		return fail(notPointable("read %s: %v", idxPath, err))
 	}
-	stamp, _ := t.pf.Lookup(datasetHashKey)
-	sum, err := fileSHA256(ctx, dsPath)
+	if v, _ := t.pf.Lookup(pointFormatKey); v != pointFormat {
+		return fail(notPointable("%s is of another layout (%q; spysql index writes %q)", idxPath, v, pointFormat))
+	}
+	want, _ := t.pf.Lookup(datasetHashKey)
+	sum, err := stamp(ctx)
 	if err != nil {
 		return fail(err)
 	}
-	if sum != stamp {
-		return fail(notPointable("%s was not built from %s (spysql index)", idxPath, dsPath))
+	if sum != want {
+		return fail(notPointable("%s was not built from the dataset's files (spysql index)", idxPath))
 	}
 	var meta []pointColumn
 	js, _ := t.pf.Lookup(pointColumnsKey)
@@ -105,20 +115,39 @@ func openPointTable(ctx context.Context, dsPath, idxPath string, id fileID) (*po
 			return fail(notPointable("columns named %q differ only in case", c.Name))
 		}
 		t.names[k] = i
-		kind, ok := pointKindOf(c.Type)
+		typ, ok := parseColType(c.Type)
 		if !ok {
 			return fail(notPointable("%s: column %q of unknown type %q", idxPath, c.Name, c.Type))
 		}
-		t.cols = append(t.cols, pointCol{name: c.Name, kind: kind, leaf: -1})
+		t.cols = append(t.cols, pointCol{name: c.Name, typ: typ, section: -1})
 		if c.Name == keyName {
 			t.key = i
 		}
 	}
-	kc, rc := t.pf.Root().Column("key"), t.pf.Root().Column("row")
-	if t.key < 0 || !plainLeaf(kc, parquet.Int64) || !plainLeaf(rc, parquet.ByteArray) {
+	for i := range t.cols {
+		if i != t.key && t.cols[i].typ.decoded() {
+			t.cols[i].section = len(t.types)
+			t.types = append(t.types, t.cols[i].typ)
+		}
+	}
+	kc, bc := t.pf.Root().Column("key"), t.pf.Root().Column("block")
+	if t.key < 0 || !keyKinds[t.cols[t.key].typ.kind] || bc == nil || !bc.Leaf() || !bc.Optional() || bc.Type().Kind() != parquet.ByteArray {
 		return fail(notPointable("%s is not a point index", idxPath))
 	}
-	t.keyLeaf, t.rowLeaf = kc.Index(), rc.Index()
+	keyKind := parquet.Int64
+	if t.cols[t.key].typ.kind == session.KindVarchar {
+		keyKind = parquet.ByteArray
+	}
+	if !plainLeaf(kc, keyKind) {
+		return fail(notPointable("%s is not a point index", idxPath))
+	}
+	rgs := t.pf.RowGroups()
+	for i, rg := range rgs {
+		if i < len(rgs)-1 && rg.NumRows()%blockRows != 0 {
+			return fail(notPointable("%s: a row group of %d rows splits a block", idxPath, rg.NumRows()))
+		}
+	}
+	t.keyLeaf, t.blockLeaf = kc.Index(), bc.Index()
 	return t, nil
 }
 
@@ -160,57 +189,6 @@ func guardRead(err *error) func() {
 			*err = fmt.Errorf("reading the point index: %v", r)
 		}
 	}
-}
-
-// duckKind is the type DuckDB gives a flat Parquet column, for the types a
-// point read decodes; session.KindOther for the rest.
-func duckKind(pt parquet.Type) session.SQLKind {
-	var lv format.LogicalTypeValue
-	if lt := pt.LogicalType(); lt != nil {
-		lv = lt.Value
-	}
-	switch pt.Kind() {
-	case parquet.Boolean:
-		if lv == nil {
-			return session.KindBoolean
-		}
-	case parquet.Int32:
-		switch v := lv.(type) {
-		case nil:
-			return session.KindInteger
-		case *format.DateType:
-			return session.KindDate
-		case *format.IntType:
-			if v.BitWidth == 32 && v.IsSigned {
-				return session.KindInteger
-			}
-		}
-	case parquet.Int64:
-		switch v := lv.(type) {
-		case nil:
-			return session.KindBigInt
-		case *format.IntType:
-			if v.BitWidth == 64 && v.IsSigned {
-				return session.KindBigInt
-			}
-		}
-	case parquet.Float:
-		if lv == nil {
-			return session.KindFloat
-		}
-	case parquet.Double:
-		if lv == nil {
-			return session.KindDouble
-		}
-	case parquet.ByteArray:
-		switch lv.(type) {
-		case nil:
-			return session.KindBlob
-		case *format.StringType:
-			return session.KindVarchar
-		}
-	}
-	return session.KindOther
 }
 
 // column is the column a statement names, as DuckDB resolves names:
@@ -305,11 +283,11 @@ func (t *pointTable) buildKeyIndex(ctx context.Context, leaf int) (_ *keyPages, 
 				return nil, nil
 			}
 			mn, mx := ci.MinValue(p), ci.MaxValue(p)
-			if mn.IsNull() || mx.IsNull() || mn.Kind() != mx.Kind() || (mn.Kind() != parquet.Int64 && mn.Kind() != parquet.Int32) {
+			if mn.IsNull() || mx.IsNull() || mn.Kind() != mx.Kind() || mn.Kind() != parquet.Int64 && mn.Kind() != parquet.ByteArray {
 				return nil, nil // no page bounds
 			}
-			lo, hi := intOf(mn), intOf(mx)
-			if lo > hi || len(k.max) > 0 && lo < k.max[len(k.max)-1] {
+			lo, hi := t.keyOf(mn), t.keyOf(mx)
+			if t.cmpKey(lo, hi) > 0 || len(k.max) > 0 && t.cmpKey(lo, k.max[len(k.max)-1]) < 0 {
 				return nil, nil // not sorted
 			}
 			k.rg = append(k.rg, r)
@@ -329,7 +307,7 @@ func (t *pointTable) buildKeyIndex(ctx context.Context, leaf int) (_ *keyPages, 
 // on: the values are sorted and every page holds only values within its
 // stated bounds (a writer may store no bounds at all, which reads as 0).
 func (t *pointTable) verifyKey(ctx context.Context, k *keyPages, leaf int) (bool, error) {
-	prev := int64(math.MinInt64)
+	var prev *keyVal
 	p := 0
 	var buf []parquet.Value
 	for r, rg := range t.pf.RowGroups() {
@@ -345,22 +323,44 @@ func (t *pointTable) verifyKey(ctx context.Context, k *keyPages, leaf int) (bool
 			for p+1 < len(k.rg) && k.rg[p+1] == r && k.first[p+1] <= row || p < len(k.rg) && k.rg[p] < r {
 				p++
 			}
-			x := intOf(v)
-			if v.IsNull() || x < prev || p >= len(k.rg) || k.rg[p] != r || x < k.min[p] || x > k.max[p] {
+			if v.IsNull() {
 				return false, nil
 			}
-			prev = x
+			x := t.keyOf(v)
+			if prev != nil && t.cmpKey(x, *prev) < 0 || p >= len(k.rg) || k.rg[p] != r || t.cmpKey(x, k.min[p]) < 0 || t.cmpKey(x, k.max[p]) > 0 {
+				return false, nil
+			}
+			prev = &x
 		}
 	}
 	return true, nil
 }
 
-// intOf is an INT32 or INT64 value as int64.
-func intOf(v parquet.Value) int64 {
-	if v.Kind() == parquet.Int32 {
-		return int64(v.Int32())
+// keyOf is a value of the index's key column as a key.
+func (t *pointTable) keyOf(v parquet.Value) keyVal {
+	if v.Kind() == parquet.ByteArray {
+		return keyVal{s: string(v.ByteArray())}
 	}
-	return v.Int64()
+	return keyVal{i: v.Int64()}
+}
+
+// cmpKey orders keys as DuckDB orders the key column's type.
+func (t *pointTable) cmpKey(a, b keyVal) int {
+	if t.cols[t.key].typ.kind == session.KindVarchar {
+		return strings.Compare(a.s, b.s)
+	}
+	return cmp.Compare(a.i, b.i)
+}
+
+// equalKey reports whether a key column value equals k.
+func (t *pointTable) equalKey(v parquet.Value, k keyVal) bool {
+	if v.IsNull() {
+		return false
+	}
+	if v.Kind() == parquet.ByteArray {
+		return string(v.ByteArray()) == k.s
+	}
+	return v.Int64() == k.i
 }
 
 // match is a run of consecutive matching rows in one row group.
@@ -369,7 +369,7 @@ type match struct {
 	off, len int64
 }
 
-func (t *pointTable) lookup(ctx context.Context, q PointQuery, key int64) (pr *PointRows, err error) {
+func (t *pointTable) lookup(ctx context.Context, q PointQuery, arg session.Arg) (pr *PointRows, err error) {
 	defer func() {
 		if err != nil && pr != nil {
 			pr.Close()
@@ -383,11 +383,12 @@ func (t *pointTable) lookup(ctx context.Context, q PointQuery, key int64) (pr *P
 		return nil, notPointable("%q is not the key of the point index", q.Key)
 	}
 	keyCol := t.cols[kc]
-	if keyCol.kind != q.KeyType || keyCol.kind != session.KindInteger && keyCol.kind != session.KindBigInt {
-		return nil, notPointable("key %q is not an INTEGER or BIGINT compared with its own type", q.Key)
+	if keyCol.typ.kind != q.KeyType {
+		return nil, notPointable("key %q is %s, compared with a %d parameter", q.Key, keyCol.typ, q.KeyType)
 	}
-	if keyCol.kind == session.KindInteger && int64(int32(key)) != key {
-		return nil, notPointable("key out of INTEGER range") // DuckDB reports it
+	key, ok := keyFromArg(keyCol.typ, arg)
+	if !ok {
+		return nil, notPointable("the argument is not a %s the point read reads as DuckDB would", keyCol.typ) // DuckDB casts it
 	}
 	if q.Star && len(q.Cols) != len(t.cols) {
 		return nil, notPointable("SELECT * has %d columns, the index %d", len(q.Cols), len(t.cols))
@@ -395,8 +396,8 @@ func (t *pointTable) lookup(ctx context.Context, q PointQuery, key int64) (pr *P
 	out := make([]int, len(q.Cols))
 	for i, c := range q.Cols {
 		j, ok := t.column(c.Name)
-		if _, decoded := pointTypes[c.Type.Kind]; !ok || !decoded || q.Star && j != i || t.cols[j].kind != c.Type.Kind || c.Type.Alias != "" {
-			return nil, notPointable("column %q is not read as %s", c.Name, c.Type.Name)
+		if !ok || q.Star && j != i || !t.cols[j].typ.matches(c.Type) {
+			return nil, notPointable("column %q is not read as %s", c.Name, c.Type)
 		}
 		out[i] = j
 	}
@@ -412,17 +413,17 @@ func (t *pointTable) lookup(ctx context.Context, q PointQuery, key int64) (pr *P
 	if n == 0 {
 		return pr, nil
 	}
-	return pr, pr.fill(t, matches, n, out)
+	return pr, pr.fill(t, matches, n, out, key)
 }
 
 // findKey reads the key pages whose bounds hold key and returns the runs
 // of rows equal to it.
-func (t *pointTable) findKey(k *keyPages, leaf int, key int64) ([]match, int, error) {
-	start := sort.Search(len(k.max), func(i int) bool { return k.max[i] >= key })
+func (t *pointTable) findKey(k *keyPages, leaf int, key keyVal) ([]match, int, error) {
+	start := sort.Search(len(k.max), func(i int) bool { return t.cmpKey(k.max[i], key) >= 0 })
 	var out []match
 	total := 0
 	var buf []parquet.Value
-	for p := start; p < len(k.min) && k.min[p] <= key; p++ {
+	for p := start; p < len(k.min) && t.cmpKey(k.min[p], key) <= 0; p++ {
 		rg := t.pf.RowGroups()[k.rg[p]]
 		end := rg.NumRows()
 		if p+1 < len(k.rg) && k.rg[p+1] == k.rg[p] {
@@ -433,7 +434,7 @@ func (t *pointTable) findKey(k *keyPages, leaf int, key int64) ([]match, int, er
 			return nil, 0, err
 		}
 		for i, v := range vals {
-			if v.IsNull() || intOf(v) != key {
+			if !t.equalKey(v, key) {
 				continue
 			}
 			off := k.first[p] + int64(i)

@@ -110,6 +110,13 @@ func (l Lake) GoldPointIndexPath(dataset string) string {
 	return filepath.Join(l.GoldTrainingDir(), "_points", dataset+".parquet")
 }
 
+// SilverPointIndexPath is the point-read index of a Silver version (see
+// point.WriteIndex), beside the versions in a directory that version
+// listing skips.
+func (l Lake) SilverPointIndexPath(versionID string) string {
+	return filepath.Join(l.SilverFeaturesDir(), "_points", versionID+".parquet")
+}
+
 // GoldEvaluationDir holds backtest evaluations.
 func (l Lake) GoldEvaluationDir() string { return filepath.Join(l.root, "gold", "evaluation") }
 

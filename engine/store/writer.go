@@ -170,8 +170,9 @@ func ParquetOptions() []parquet.WriterOption {
 }
 
 // PointPageBytes is the page size of point indexes: a point read (see
-// DB.PointRead) decodes one page of keys and one of encoded rows. The
-// datasets keep parquet-go's default pages, which scans need.
+// point.Reader) decodes one page of keys and one block of rows (a block
+// is one page of its own, whatever its size). The datasets keep
+// parquet-go's default pages, which scans need.
 const PointPageBytes = 2 << 10
 
 // PointIndexOptions are ParquetOptions for a point-read index: small
