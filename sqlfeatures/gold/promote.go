@@ -216,20 +216,12 @@ func Promote(ctx context.Context, lake store.Lake, opts PromoteOptions) (*Promot
 }
 
 // writeIndex writes the dataset's point index, keyed by the first key
-// column when it is an integer.
+// column; engine/point refuses a key type it cannot look up.
 func writeIndex(ctx context.Context, lake store.Lake, m *Metadata) (string, error) {
-	key := ""
-	if len(m.Key) > 0 {
-		for _, c := range m.Columns {
-			if c.Name == m.Key[0] && (c.Type == "BIGINT" || c.Type == "INTEGER") {
-				key = c.Name
-			}
-		}
+	if len(m.Key) == 0 {
+		return "", fmt.Errorf("no key column")
 	}
-	if key == "" {
-		return "", fmt.Errorf("no INTEGER or BIGINT first key column")
-	}
-	return point.WritePointIndex(ctx, lake, m.Dataset, key)
+	return point.WritePointIndex(ctx, lake, m.Dataset, m.Key[0])
 }
 
 // selectDates are the version's dates to promote, as strings, sorted.
