@@ -138,6 +138,20 @@
 // cause's message ("due to user request", "due to statement timeout").
 // DuckDB rarely stops a preparation midway, so one cancelled while
 // DuckDB prepares fails when DuckDB returns. The session stays usable.
+// While a statement runs, the socket is checked every 100 ms for a
+// client that went away (clientgone.go); the statement is then
+// interrupted and the connection's slot freed.
+//
+// # Security
+//
+// Every query passes the statement gate before DuckDB prepares it
+// (statement_gate.go): DuckDB parses it to JSON and package gate allows
+// it only if every function and table it names, at any depth, is on the
+// allowlist (deny by default). Limits are the server's (limits.go,
+// admission.go): connections count from their first byte, the server's
+// statement_timeout is a ceiling, idle sessions time out inside
+// transactions too (25P03), one value is at most 1 GB (54000), and large
+// values share Config.ValueMemory (53200).
 //
 // # The lake stays current
 //
