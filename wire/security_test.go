@@ -15,6 +15,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgproto3"
+
+	"github.com/spysql/spysql/wire/gate"
 )
 
 // dirNames lists a directory's entries (nil if it does not exist).
@@ -133,6 +135,38 @@ func TestSideEffectsRefused(t *testing.T) {
 	}
 	if after := dirNames(t, cwd); fmt.Sprint(after) != fmt.Sprint(cwdBefore) {
 		t.Errorf("working directory changed: %v -> %v", cwdBefore, after)
+	}
+}
+
+// TestEveryRefusedFunctionOverTheWire: each function the gate refuses
+// (side effects, files, logging, settings, PRAGMA-only names) is
+// refused with 42501 when a client calls it, as a table function and as
+// a scalar, and the server goes on.
+func TestEveryRefusedFunctionOverTheWire(t *testing.T) {
+	lake := newLake(t)
+	before := hashTree(t, lake.Root())
+	ts := startServer(t, lake, Config{})
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, ts.connString("u"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	refused := gate.RefusedFunctions()
+	if len(refused) < 100 {
+		t.Fatalf("only %d refused functions", len(refused))
+	}
+	for name := range refused {
+		quoted := `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+		for _, q := range []string{"SELECT * FROM " + quoted + "()", "SELECT " + quoted + "('x')"} {
+			if _, err := c.Exec(ctx, q); sqlState(err) != "42501" {
+				t.Errorf("%s: %v, want 42501", q, err)
+			}
+		}
+	}
+	mustServe(t, ts)
+	if hashTree(t, lake.Root()) != before {
+		t.Errorf("the lake changed")
 	}
 }
 

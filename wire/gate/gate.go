@@ -216,3 +216,12 @@ func ViewClassified(name string) (allowed, refused bool) {
 	_, refused = refusedViews[key]
 	return allowedViews[key], refused
 }
+
+// RefusedFunctions is a copy of the refused functions and why.
+func RefusedFunctions() map[string]string {
+	m := make(map[string]string, len(refusedFunctions))
+	for k, v := range refusedFunctions {
+		m[k] = v
+	}
+	return m
+}
