@@ -185,7 +185,7 @@ func checkTable(schema, name string) error {
 		return nil // engine/pgcatalog's views, which the rewrite names
 	}
 	key := strings.ToLower(name)
-	if why, ok := refusedViews[key]; ok {
+	if why, ok := refusedViews[key]; ok && duckdbSchema(schema) {
 		return &Refusal{Kind: Table, Name: name, Reason: why}
 	}
 	if schema != "" || strings.HasSuffix(key, ".parquet") {
@@ -200,6 +200,17 @@ func checkTable(schema, name string) error {
 		}
 	}
 	return nil
+}
+
+// duckdbSchema reports whether a table in schema may be one of DuckDB's
+// own views: unqualified, or in a schema DuckDB's system catalog has
+// (engine/pgcatalog's emulations live in __pg_catalog).
+func duckdbSchema(schema string) bool {
+	switch strings.ToLower(schema) {
+	case "", "main", "pg_catalog", "information_schema", "system", "temp":
+		return true
+	}
+	return false
 }
 
 // Classified reports whether name is on an allowed list or refused, and

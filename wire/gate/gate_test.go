@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"testing"
 
 	_ "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/spysql/spysql/engine/pgcatalog"
 )
 
 var (
@@ -17,10 +20,17 @@ var (
 	duckErr  error
 )
 
-// openDuck is a plain in-memory DuckDB, the same library the server links.
+// openDuck is an in-memory DuckDB, the same library the server links,
+// with engine/pgcatalog's catalog installed as the server has it.
 func openDuck(t testing.TB) *sql.DB {
 	t.Helper()
-	duckOnce.Do(func() { duck, duckErr = sql.Open("duckdb", "") })
+	duckOnce.Do(func() {
+		duck, duckErr = sql.Open("duckdb", "")
+		if duckErr == nil {
+			duck.SetMaxOpenConns(1)
+			duckErr = pgcatalog.Install(context.Background(), duck)
+		}
+	})
 	if duckErr != nil {
 		t.Fatal(duckErr)
 	}
@@ -72,8 +82,9 @@ func duckFunctions(t *testing.T, db *sql.DB) []duckFunction {
 	return fs
 }
 
-// TestEveryFunctionClassified: every function DuckDB ships is on exactly
-// one of the allowed lists or refused; a DuckDB upgrade that adds one
+// TestEveryFunctionClassified: every function DuckDB ships, and every
+// macro engine/pgcatalog installs, is on exactly one of the allowed lists
+// or refused; a DuckDB upgrade (or a new catalog macro) that adds one
 // fails here until it is classified in functions.go.
 func TestEveryFunctionClassified(t *testing.T) {
 	db := openDuck(t)

@@ -14,8 +14,9 @@ pg_description pg_enum pg_index pg_indexes pg_namespace pg_prepared_statements p
 pg_sequence pg_sequences pg_tables pg_tablespace pg_type pg_views
 `)
 
-// refusedViews are internal views over refused functions, by name in any
-// schema (a lake dataset cannot take these names from a client).
+// refusedViews are DuckDB's internal views over refused functions, by
+// name, unqualified or in one of DuckDB's schemas (see duckdbSchema;
+// engine/pgcatalog's own pg_settings, fixed values, is allowed).
 var refusedViews = refusals(map[string]string{
 	"logging: shows other sessions' statements":         `duckdb_logs`,
 	"settings: disclose server paths and configuration": `pg_settings`,
