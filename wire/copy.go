@@ -281,6 +281,7 @@ func (c *conn) execCopyOut(pt *portal) error {
 	if binary {
 		cp.formats = []int16{1}
 	}
+	defer c.watchClient(c.portalContext(cp))()
 	if err := c.startQuery(cp); err != nil {
 		return err
 	}

@@ -183,6 +183,7 @@ func (c *conn) execFetch(f *fetchCmd, describe bool) error {
 	if cp.p.st.kind != stmtQuery {
 		return errorf(CodeInvalidCursorState, "portal %q cannot be run", f.name)
 	}
+	defer c.watchClient(c.portalContext(cp))()
 	if !cp.started {
 		if err := c.startQuery(cp); err != nil {
 			cp.done = true

@@ -99,10 +99,7 @@ func (c *conn) execPortal(pt *portal, maxRows int, describe bool) error {
 	if pt.p.st.kind != stmtQuery {
 		return c.execEmulated(pt, maxRows, describe)
 	}
-	if !pt.started {
-		pt.ctx, pt.cancel = context.WithCancelCause(c.ctx)
-	}
-	defer c.watchClient(pt.cancel)()
+	defer c.watchClient(c.portalContext(pt))()
 	if !pt.started {
 		if err := c.startQuery(pt); err != nil {
 			pt.done = true
@@ -136,15 +133,21 @@ func (c *conn) execPortal(pt *portal, maxRows int, describe bool) error {
 	return nil
 }
 
+// portalContext gives the portal its statement context, once, and
+// returns its cancel function (for watchClient).
+func (c *conn) portalContext(pt *portal) context.CancelCauseFunc {
+	if pt.ctx == nil {
+		pt.ctx, pt.cancel = context.WithCancelCause(c.ctx)
+	}
+	return pt.cancel
+}
+
 // startQuery starts the portal's execution (openRows) under the
 // statement's context and timeout, and picks encoders for the result's
 // columns and formats.
 func (c *conn) startQuery(pt *portal) error {
 	pt.started = true
-	if pt.ctx == nil {
-		// A cursor's FETCH and COPY start their portal here.
-		pt.ctx, pt.cancel = context.WithCancelCause(c.ctx)
-	}
+	c.portalContext(pt)
 	c.log.Debug("statement started")
 	if err := c.srv.eng.Sync(pt.ctx); err != nil {
 		c.log.Warn("refresh lake views", "err", err)
