@@ -156,10 +156,14 @@ func TestEveryRefusedFunctionOverTheWire(t *testing.T) {
 	if len(refused) < 100 {
 		t.Fatalf("only %d refused functions", len(refused))
 	}
-	for name := range refused {
+	for name, why := range refused {
 		quoted := `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 		for _, q := range []string{"SELECT * FROM " + quoted + "()", "SELECT " + quoted + "('x')"} {
-			if _, err := c.Exec(ctx, q); sqlState(err) != "42501" {
+			_, err := c.Exec(ctx, q)
+			code := sqlState(err)
+			// A PRAGMA-only name that is also a keyword (show) does not
+			// even parse as a call.
+			if code != "42501" && !(code == "42601" && strings.HasPrefix(why, "PRAGMA only")) {
 				t.Errorf("%s: %v, want 42501", q, err)
 			}
 		}
