@@ -89,6 +89,7 @@ func loadDashFixture(b *testing.B) *dashFixture {
 }
 
 func newDashFixture(b *testing.B) (*dashFixture, error) {
+	pg := needPG(b)
 	ctx := context.Background()
 	goldRows := benchSize("SPYSQL_DASH_GOLD", 1_000_000)
 	nDates := benchSize("SPYSQL_DASH_DATES", 20)
@@ -243,7 +244,7 @@ func BenchmarkDashboard(b *testing.B) {
 			f := loadDashFixture(b)
 			ctx := context.Background()
 			conns := [2][]*pgx.Conn{}
-			for i, cs := range []string{f.srv.connString("bench"), pg.ConnString("postgres")} {
+			for i, cs := range []string{f.srv.connString("bench"), needPG(b).ConnString("postgres")} {
 				for range clients {
 					conns[i] = append(conns[i], connect(b, cs))
 				}

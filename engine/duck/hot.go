@@ -272,9 +272,13 @@ func (db *DB) lakeFiles(q string) (files []string, hive, ok bool) {
 	default:
 		return nil, false, false
 	}
-	root := db.lake.Root() + string(filepath.Separator)
+	roots := []string{db.lake.Root() + string(filepath.Separator)}
+	if r, err := filepath.EvalSymlinks(db.lake.Root()); err == nil {
+		// Gold views name the resolved file of the current promotion.
+		roots = append(roots, r+string(filepath.Separator))
+	}
 	for _, lit := range stringLiterals(q) {
-		if !strings.HasPrefix(lit, root) {
+		if !strings.HasPrefix(lit, roots[0]) && !strings.HasPrefix(lit, roots[len(roots)-1]) {
 			continue
 		}
 		if strings.ContainsAny(lit, "*?[") {
