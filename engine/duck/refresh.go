@@ -19,7 +19,9 @@ func (db *DB) Refresh(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("refresh: %w", err)
 	}
+	var comments []string
 	ctx = context.WithValue(ctx, txKey{}, tx)
+	ctx = context.WithValue(ctx, commentsKey{}, &comments)
 	if err := db.refresh(ctx); err != nil {
 		tx.Rollback()
 		return err
@@ -33,10 +35,28 @@ func (db *DB) Refresh(ctx context.Context) error {
 		return fmt.Errorf("refresh: commit: %w", err)
 	}
 	db.hot.commit()
+	for _, c := range comments {
+		db.sql.ExecContext(ctx, c) //nolint:errcheck // best effort: comments only
+	}
 	return nil
 }
 
-type txKey struct{}
+type (
+	txKey       struct{}
+	commentsKey struct{}
+)
+
+// comment runs a best-effort COMMENT ON statement: after the refresh's
+// transaction commits when ctx carries one (a failed statement would
+// abort the transaction, and the views it names exist only inside it),
+// else at once.
+func (db *DB) comment(ctx context.Context, stmt string) {
+	if p, ok := ctx.Value(commentsKey{}).(*[]string); ok {
+		*p = append(*p, stmt)
+		return
+	}
+	db.sql.ExecContext(ctx, stmt) //nolint:errcheck // best effort: comments only
+}
 
 // execer runs a statement of a view registration: in the refresh's
 // transaction when ctx carries one, else on any pooled connection.
