@@ -55,6 +55,7 @@ type conn struct {
 
 	mu      sync.Mutex
 	current context.CancelCauseFunc // the running statement's
+	act     activity                // for pg_stat_activity (activity.go)
 }
 
 // serveConn runs one connection from startup to termination.

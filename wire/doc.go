@@ -153,6 +153,21 @@
 // transactions too (25P03), one value is at most 1 GB (54000), and large
 // values share Config.ValueMemory (53200).
 //
+// # Limits and the operator's view
+//
+// Beyond MaxConnections a client gets 53300 at startup. Queries and point
+// reads also take one of MaxActiveStatements execution slots for each
+// Execute (statement_ops.go, statement_queue.go); a statement arriving when all
+// are taken waits in a bounded FIFO queue, cancel and statement_timeout
+// applying, and with the queue full it fails at once with 53300 "too
+// many statements", leaving the running and queued ones alone and the
+// session usable. A suspended portal holds no slot. Server.Activity lists
+// the live sessions with their state and running statement, the hook
+// behind pg_stat_activity; Server.MetricsHandler serves Prometheus
+// metrics (connections, statements by kind and outcome, latency
+// histograms, the queue, the engine's hot cache); statements slower than
+// SlowStatement are logged at Warn with their text.
+//
 // # The lake stays current
 //
 // Before a statement is prepared or executed, watch.Watcher checks

@@ -22,6 +22,7 @@ func TestMain(m *testing.M) {
 		fixture.ts.srv.Close()
 		fixture.ts.db.Close()
 	}
+	dashCleanup()
 	if benchDir != "" {
 		os.RemoveAll(benchDir)
 	}

@@ -74,10 +74,11 @@ func allowedInFailed(k stmtKind) bool {
 	return k == stmtCommit || k == stmtRollback || k == stmtRollbackTo
 }
 
-// execPortal runs or resumes pt, sending at most maxRows rows (0: all),
+// runPortal runs or resumes pt, sending at most maxRows rows (0: all),
 // then CommandComplete or PortalSuspended. With describe (the simple
-// protocol) it sends RowDescription first.
-func (c *conn) execPortal(pt *portal, maxRows int, describe bool) error {
+// protocol) it sends RowDescription first. execPortal (statement_ops.go)
+// wraps it.
+func (c *conn) runPortal(pt *portal, maxRows int, describe bool) error {
 	if c.txn == txnFailed && !allowedInFailed(pt.p.st.kind) {
 		return errorf(CodeInFailedSQLTransaction, "current transaction is aborted, commands ignored until end of transaction block")
 	}

@@ -65,6 +65,8 @@ type Config struct {
 	Version string
 	// Logger receives the server's logs (default: discarded).
 	Logger *slog.Logger
+	// OpsConfig: execution slots, their queue and the slow-statement log.
+	OpsConfig
 	// NoPointReads runs keyed lookups on Gold datasets in DuckDB too,
 	// instead of from the file's page index (default false: point reads
 	// on); for comparison and tests.
@@ -121,6 +123,7 @@ func (c *Config) fill() error {
 type Server struct {
 	cfg     Config
 	eng     Engine
+	ops     *serverOps // execution slots, metrics (statement_ops.go)
 	log     *slog.Logger
 	limiter *loginLimiter
 	gate    statementGate
@@ -147,6 +150,7 @@ func NewServer(eng Engine, cfg Config) (*Server, error) {
 	return &Server{
 		cfg:     cfg,
 		eng:     eng,
+		ops:     newServerOps(cfg.OpsConfig),
 		log:     cfg.Logger.With("subsystem", "wire"),
 		limiter: newLoginLimiter(cfg.LoginFailures, cfg.LoginWindow),
 		values:  valueBudget{limit: cfg.ValueMemory},
@@ -260,6 +264,7 @@ func (s *Server) register(c *conn) bool {
 		pid := c.key.pid
 		if _, dup := s.conns[pid]; !dup && pid != 0 {
 			s.conns[pid] = c
+			c.act.began(c.settings.vals["application_name"], time.Now())
 			return true
 		}
 		c.key = newCancelKey()

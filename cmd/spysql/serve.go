@@ -24,6 +24,9 @@ func newServeCmd(g *globals) *cobra.Command {
 		listen, auth, usersFile, tlsCert, tlsKey, memory string
 		tempLimit, valueMemory                           string
 		idleTxnTimeout                                   time.Duration
+		cacheMemory, metricsAddr                         string
+		maxActive, stmtQueue                             int
+		slowStmt                                         time.Duration
 		maxConns, threads                                int
 		stmtTimeout, idleTimeout                         time.Duration
 		noPointReads                                     bool
@@ -35,7 +38,8 @@ func newServeCmd(g *globals) *cobra.Command {
 (psql, pgx, JDBC, BI tools). Read-only: only queries run, DuckDB is
 sandboxed to reading the lake. Authentication is SCRAM-SHA-256 against a
 users file written by 'spysql passwd', unless --auth trust is given.`,
-		Args: cobra.NoArgs,
+		Example: `  spysql serve --auth trust --cache-memory 2GB --metrics-addr 127.0.0.1:9187 --slow-statement 500ms`,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			log := g.logger(cmd.ErrOrStderr())
@@ -48,6 +52,11 @@ users file written by 'spysql passwd', unless --auth trust is given.`,
 				Version:                  version,
 				Logger:                   log,
 				NoPointReads:             noPointReads,
+				OpsConfig: wire.OpsConfig{
+					MaxActiveStatements: maxActive,
+					StatementQueue:      stmtQueue,
+					SlowStatement:       slowStmt,
+				},
 			}
 			if valueMemory != "" {
 				n, err := parseBytes(valueMemory)
@@ -80,7 +89,11 @@ users file written by 'spysql passwd', unless --auth trust is given.`,
 			if err != nil {
 				return err
 			}
-			db, err := duck.Open(ctx, lake, duck.Config{Threads: threads, MemoryLimit: memory, Sandbox: true, TempLimit: tempLimit, Catalog: gold.Catalog})
+			cache, err := duck.ParseBytes(cacheMemory)
+			if err != nil {
+				return fmt.Errorf("--cache-memory: %w", err)
+			}
+			db, err := duck.Open(ctx, lake, duck.Config{Threads: threads, MemoryLimit: memory, Sandbox: true, TempLimit: tempLimit, Catalog: gold.Catalog, CacheMemory: cache})
 			if err != nil {
 				return err
 			}
@@ -92,6 +105,14 @@ users file written by 'spysql passwd', unless --auth trust is given.`,
 			ln, err := net.Listen("tcp", listen)
 			if err != nil {
 				return fmt.Errorf("listen %s: %w", listen, err)
+			}
+			if metricsAddr != "" {
+				stop, err := serveMetrics(metricsAddr, srv.MetricsHandler(), log)
+				if err != nil {
+					return err
+				}
+				defer stop()
+				log.Info("metrics", "addr", metricsAddr)
 			}
 			log.Info("spysql ready", "addr", ln.Addr().String(), "lake", lake.Root(), "auth", string(cfg.Auth), "tls", cfg.TLS != nil)
 			err = srv.Serve(ctx, ln)
@@ -114,6 +135,11 @@ users file written by 'spysql passwd', unless --auth trust is given.`,
 	f.StringVar(&tempLimit, "temp-limit", "", "cap on DuckDB's private spill directory, e.g. 20GB (default: 90% of free disk)")
 	f.StringVar(&valueMemory, "value-memory", "1GB", "memory for large result values (1 MiB and up) of all sessions at once; past it 53200")
 	f.DurationVar(&idleTxnTimeout, "idle-in-transaction-timeout", 0, "close sessions idle this long inside a transaction with 25P03 (0: the --idle-timeout)")
+	f.IntVar(&maxActive, "max-active-statements", 0, "statements executing at once (0: 4 x cores)")
+	f.IntVar(&stmtQueue, "statement-queue", 0, "statements waiting for a slot before new ones get 53300 (0: 256, -1: none wait)")
+	f.DurationVar(&slowStmt, "slow-statement", 0, "log statements running at least this long, e.g. 500ms (0: off)")
+	f.StringVar(&metricsAddr, "metrics-addr", "", "serve Prometheus metrics on this address at /metrics, e.g. 127.0.0.1:9187")
+	f.StringVar(&cacheMemory, "cache-memory", "0", "memory for Gold datasets and recent Silver versions held in DuckDB tables, e.g. 1GB (0: read Parquet)")
 	f.BoolVar(&noPointReads, "no-point-reads", false, "run keyed lookups on Gold in DuckDB even where a point index exists (spysql index)")
 	return cmd
 }

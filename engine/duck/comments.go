@@ -122,7 +122,7 @@ func commentStatements(view, desc, id string, m manifestNotes) []string {
 func (db *DB) commentGold(ctx context.Context, names []string) {
 	for _, n := range names {
 		for _, s := range goldComments(db.lake, n) {
-			db.sql.ExecContext(ctx, s) //nolint:errcheck // best effort: comments only
+			db.comment(ctx, s)
 		}
 	}
 }
@@ -132,7 +132,7 @@ func (db *DB) commentGold(ctx context.Context, names []string) {
 func (db *DB) commentSilver(ctx context.Context, ids []string) {
 	for _, id := range ids {
 		for _, s := range versionComments(db.lake, id) {
-			db.sql.ExecContext(ctx, s) //nolint:errcheck // best effort: comments only
+			db.comment(ctx, s)
 		}
 	}
 }

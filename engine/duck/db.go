@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -21,6 +22,9 @@ import (
 // Config says how to open DuckDB for spysql. The zero value of every field
 // is a usable default.
 type Config struct {
+	// CacheMemory is the budget in bytes for hot views held in memory
+	// (hot.go); 0 means none: every view reads Parquet.
+	CacheMemory int64
 	// Threads is DuckDB's worker thread count; 0 means all cores.
 	Threads int
 	// MemoryLimit is DuckDB's memory_limit, e.g. "4GB"; "" means DuckDB's
@@ -41,6 +45,9 @@ type Config struct {
 // DB is one embedded DuckDB database with the lake's views registered. It
 // is safe for concurrent use; each *sql.Conn is one DuckDB connection.
 type DB struct {
+	// hot holds hot views in memory; refreshMu serializes Refresh.
+	hot       *hotCache
+	refreshMu sync.Mutex
 	lake      store.Lake
 	cal       *calendar.Calendar
 	connector *duckdb.Connector
@@ -98,8 +105,13 @@ func Open(ctx context.Context, lake store.Lake, cfg Config) (*DB, error) {
 }
 
 func (db *DB) init(ctx context.Context, cfg Config) error {
+	db.hot = newHotCache(cfg.CacheMemory)
 	if _, err := db.sql.ExecContext(ctx, "SET GLOBAL TimeZone = 'UTC'"); err != nil {
 		return fmt.Errorf("set TimeZone (ICU): %w", err)
+	}
+	// Parquet footers are read once per file, not once per statement.
+	if _, err := db.sql.ExecContext(ctx, "SET GLOBAL parquet_metadata_cache = true"); err != nil {
+		return fmt.Errorf("parquet_metadata_cache: %w", err)
 	}
 	for _, s := range []string{"bronze", "silver", "gold", "lake", "calendar"} {
 		if _, err := db.sql.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+s); err != nil {

@@ -7,6 +7,12 @@
 // RegisterBronze can scope Bronze to some trading dates (the Silver
 // builder does).
 //
+// Refresh runs in one transaction, so a statement binds every view as
+// it was or every view as it is, never a mix. With Config.CacheMemory the
+// hot views (Gold datasets, then the most recently built Silver versions)
+// are bound to in-memory copies of their files within that budget
+// (hot.go), copied again only when a file's identity changes.
+//
 // With Config.Sandbox (the wire server) DuckDB may read only the lake
 // directory, and its configuration is locked. Extension autoloading and
 // installing are always off; time zones come from embedded tzdata.

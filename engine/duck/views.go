@@ -11,11 +11,11 @@ import (
 	"github.com/spysql/spysql/engine/store"
 )
 
-// Refresh re-registers every view over the lake: the unscoped Bronze
+// refresh re-registers every view over the lake: the unscoped Bronze
 // tables, each materialized Silver version as silver."<version_id>", and
-// each Gold training dataset as gold."<name>". Call it after the lake
-// changes; views of things that disappeared are dropped.
-func (db *DB) Refresh(ctx context.Context) error {
+// each Gold training dataset as gold."<name>". Call Refresh after the
+// lake changes; views of things that disappeared are dropped.
+func (db *DB) refresh(ctx context.Context) error {
 	if err := db.RegisterBronze(ctx, nil); err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (db *DB) RegisterBronze(ctx context.Context, dates []calendar.Date) error {
 			return err
 		}
 		stmt := fmt.Sprintf("CREATE OR REPLACE VIEW bronze.%s AS %s", t.Name(), bronzeSelect(t, src))
-		if _, err := db.sql.ExecContext(ctx, stmt); err != nil {
+		if _, err := db.execer(ctx).ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("register bronze.%s: %w", t.Name(), err)
 		}
 	}
@@ -155,8 +155,18 @@ func (db *DB) registerSilver(ctx context.Context) error {
 	}
 	want := map[string]string{}
 	for _, id := range ids {
-		glob := filepath.Join(db.lake.VersionDir(id), "date=*", "part-0.parquet")
-		want[id] = fmt.Sprintf("SELECT * FROM read_parquet(%s, hive_partitioning = true, hive_types = {'date': 'VARCHAR'})", QuoteString(glob))
+		// Bound to the files that exist, so no statement globs: a date
+		// published later changes the version's directory, which the
+		// watcher sees, and the next refresh lists it.
+		files, err := filepath.Glob(db.lake.VersionPartGlob(id))
+		if err != nil || len(files) == 0 {
+			continue
+		}
+		quoted := make([]string, len(files))
+		for i, f := range files {
+			quoted[i] = QuoteString(f)
+		}
+		want[id] = fmt.Sprintf("SELECT * FROM read_parquet([%s], hive_partitioning = true, hive_types = {'date': 'VARCHAR'})", strings.Join(quoted, ", "))
 	}
 	if err := db.syncViews(ctx, "silver", want); err != nil {
 		return err
@@ -194,7 +204,8 @@ func (db *DB) registerGold(ctx context.Context, extra map[string]string) error {
 
 // syncViews makes the views of schema exactly want (name -> SELECT).
 func (db *DB) syncViews(ctx context.Context, schema string, want map[string]string) error {
-	rows, err := db.sql.QueryContext(ctx, "SELECT view_name FROM duckdb_views() WHERE schema_name = ? AND NOT internal", schema)
+	db.hot.note(schema, want)
+	rows, err := db.execer(ctx).QueryContext(ctx, "SELECT view_name FROM duckdb_views() WHERE schema_name = ? AND NOT internal", schema)
 	if err != nil {
 		return fmt.Errorf("list %s views: %w", schema, err)
 	}
@@ -210,7 +221,7 @@ func (db *DB) syncViews(ctx context.Context, schema string, want map[string]stri
 	rows.Close()
 	for _, n := range have {
 		if _, ok := want[n]; !ok {
-			if _, err := db.sql.ExecContext(ctx, fmt.Sprintf("DROP VIEW IF EXISTS %s.%s", schema, QuoteIdent(n))); err != nil {
+			if _, err := db.execer(ctx).ExecContext(ctx, fmt.Sprintf("DROP VIEW IF EXISTS %s.%s", schema, QuoteIdent(n))); err != nil {
 				return fmt.Errorf("drop %s.%s: %w", schema, n, err)
 			}
 		}
@@ -222,7 +233,7 @@ func (db *DB) syncViews(ctx context.Context, schema string, want map[string]stri
 	sort.Strings(names)
 	for _, n := range names {
 		stmt := fmt.Sprintf("CREATE OR REPLACE VIEW %s.%s AS %s", schema, QuoteIdent(n), want[n])
-		if _, err := db.sql.ExecContext(ctx, stmt); err != nil {
+		if _, err := db.execer(ctx).ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("register %s.%s: %w", schema, n, err)
 		}
 	}

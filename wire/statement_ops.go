@@ -1,0 +1,120 @@
+package wire
+
+import (
+	"errors"
+	"runtime"
+	"time"
+	"unicode/utf8"
+)
+
+// OpsConfig holds the limits that keep one client from starving the rest
+// and the operator's slow-statement log. Zero fields take the documented
+// defaults.
+type OpsConfig struct {
+	// MaxActiveStatements bounds the statements (queries and point
+	// reads) executing at once (default 4 x GOMAXPROCS). A statement
+	// holds its slot while it runs and while its rows are written, not
+	// while its portal is suspended.
+	MaxActiveStatements int
+	// StatementQueue bounds the statements waiting for a slot, in
+	// arrival order, cancel and statement_timeout applying (default 256;
+	// negative: none wait). Beyond it a statement fails at once with
+	// 53300; the session stays usable.
+	StatementQueue int
+	// SlowStatement logs, at Warn, every statement that ran at least
+	// this long, queueing included (default 0: none).
+	SlowStatement time.Duration
+}
+
+// serverOps is a server's execution slots and metrics.
+type serverOps struct {
+	cfg   OpsConfig // defaults filled in
+	queue *stmtQueue
+	met   *metrics
+}
+
+func newServerOps(cfg OpsConfig) *serverOps {
+	cfg.fill()
+	return &serverOps{cfg: cfg, queue: newStmtQueue(cfg.MaxActiveStatements, cfg.StatementQueue), met: newMetrics()}
+}
+
+func (o *OpsConfig) fill() {
+	if o.MaxActiveStatements <= 0 {
+		o.MaxActiveStatements = 4 * runtime.GOMAXPROCS(0)
+	}
+	switch {
+	case o.StatementQueue == 0:
+		o.StatementQueue = 256
+	case o.StatementQueue < 0:
+		o.StatementQueue = 0
+	}
+}
+
+// slowQueryMax is how much of a slow statement's text is logged.
+const slowQueryMax = 2000
+
+// execPortal runs or resumes pt (runPortal) as the operator sees it: a
+// query or point read waits for an execution slot (statement_queue.go), the
+// session's pg_stat_activity row shows it running, and its outcome and
+// latency go to the metrics and, when slow, to the log.
+func (c *conn) execPortal(pt *portal, maxRows int, describe bool) error {
+	start := time.Now()
+	kind := "other"
+	if pt.p.st.kind == stmtQuery {
+		kind = "query"
+		if pt.p.point != nil {
+			kind = "point"
+		}
+	}
+	sql := pt.p.st.sql
+	c.act.running(sql, c.settings.vals["application_name"], start)
+	defer func() { c.act.idle(c.txn, time.Now()) }()
+	err := c.admitAndRun(pt, maxRows, describe, kind)
+	d := time.Since(start)
+	outcome := outcomeOK
+	var full errQueueFull
+	switch {
+	case err == nil:
+	case errors.As(err, &full):
+		outcome = outcomeRefused
+	case isInterrupt(err):
+		outcome = outcomeCanceled
+	default:
+		outcome = outcomeError
+	}
+	m := c.srv.ops.met
+	m.statements.WithLabelValues(kind, outcome).Inc()
+	m.latency.WithLabelValues(kind).Observe(d.Seconds())
+	if slow := c.srv.ops.cfg.SlowStatement; slow > 0 && d >= slow {
+		m.slow.Inc()
+		if len(sql) > slowQueryMax {
+			cut := slowQueryMax
+			for cut > 0 && !utf8.RuneStart(sql[cut]) {
+				cut--
+			}
+			sql = sql[:cut] + "..."
+		}
+		c.log.Warn("slow statement", "duration_ms", float64(d.Microseconds())/1000, "pid", c.key.pid, "user", c.user,
+			"kind", kind, "outcome", outcome, "query", sql)
+	}
+	if errors.As(err, &full) {
+		return &pgError{Severity: "ERROR", Code: CodeTooManyConnections, Message: full.Error()}
+	}
+	return err
+}
+
+// admitAndRun takes an execution slot for a query or point read that
+// has work left, then runs the portal.
+func (c *conn) admitAndRun(pt *portal, maxRows int, describe bool, kind string) error {
+	if kind != "other" && !pt.done && c.txn != txnFailed {
+		ctx, end := c.statementContext()
+		err := c.srv.ops.queue.acquire(ctx)
+		err = canceled(ctx, err)
+		end()
+		if err != nil {
+			return err
+		}
+		defer c.srv.ops.queue.release()
+	}
+	return c.runPortal(pt, maxRows, describe)
+}
