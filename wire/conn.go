@@ -298,8 +298,14 @@ func (c *conn) idleTimeoutError() *pgError {
 func (c *conn) dispatch(msg pgproto3.FrontendMessage) error {
 	switch m := msg.(type) {
 	case *pgproto3.Query:
+		// Active from the moment the query arrives, as in PostgreSQL:
+		// preparing it may read pg_stat_activity.
+		c.act.running(m.String, c.settings.vals["application_name"], time.Now())
+		defer c.act.idle(c.txn, time.Now())
 		return c.handleQuery(m.String)
 	case *pgproto3.Parse:
+		c.act.running(m.Query, c.settings.vals["application_name"], time.Now())
+		defer c.act.idle(c.txn, time.Now())
 		return c.extended(c.handleParse(m))
 	case *pgproto3.Bind:
 		return c.extended(c.handleBind(m))

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/spysql/spysql/engine/duck"
+	"github.com/spysql/spysql/engine/pgcatalog"
 	"github.com/spysql/spysql/engine/point"
 	"github.com/spysql/spysql/engine/session"
 	"github.com/spysql/spysql/engine/watch"
@@ -47,6 +48,22 @@ func (e *DuckEngine) PointRead(ctx context.Context, q point.PointQuery, key sess
 func (e *DuckEngine) Sync(ctx context.Context) error {
 	_, err := e.watcher.Check(ctx)
 	return err
+}
+
+// listSessions makes list the source of pg_stat_activity.
+func (e *DuckEngine) listSessions(list func() []Activity) {
+	e.db.SetSessions(func() []pgcatalog.Session {
+		acts := list()
+		out := make([]pgcatalog.Session, len(acts))
+		for i, a := range acts {
+			out[i] = pgcatalog.Session{
+				PID: int32(a.PID), User: a.User, ApplicationName: a.ApplicationName,
+				ClientAddr: a.ClientAddr, ClientPort: int32(a.ClientPort), BackendStart: a.BackendStart,
+				State: a.State, StateChange: a.StateChange, Query: a.Query, QueryStart: a.QueryStart,
+			}
+		}
+		return out
+	})
 }
 
 // Close stops watching and releases the point indexes.

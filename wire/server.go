@@ -147,7 +147,7 @@ func NewServer(eng Engine, cfg Config) (*Server, error) {
 	if err := cfg.fill(); err != nil {
 		return nil, fmt.Errorf("wire config: %w", err)
 	}
-	return &Server{
+	s := &Server{
 		cfg:     cfg,
 		eng:     eng,
 		ops:     newServerOps(cfg.OpsConfig),
@@ -155,7 +155,17 @@ func NewServer(eng Engine, cfg Config) (*Server, error) {
 		limiter: newLoginLimiter(cfg.LoginFailures, cfg.LoginWindow),
 		values:  valueBudget{limit: cfg.ValueMemory},
 		conns:   map[uint32]*conn{},
-	}, nil
+	}
+	if l, ok := eng.(sessionLister); ok {
+		l.listSessions(s.Activity)
+	}
+	return s, nil
+}
+
+// sessionLister is an Engine that shows the server's sessions to SQL
+// (pg_stat_activity).
+type sessionLister interface {
+	listSessions(func() []Activity)
 }
 
 // Serve accepts connections on ln until ctx ends or Close is called. It

@@ -57,6 +57,8 @@ type DB struct {
 	gold    atomic.Pointer[map[string]string]
 	spill   string // private spill directory, removed by Close
 	catalog func(ctx context.Context, lake store.Lake) ([]CatalogView, error)
+	// sessions feeds pg_stat_activity (SetSessions).
+	sessions pgcatalog.Sessions
 }
 
 // Open starts an in-memory DuckDB for lake: TimeZone UTC, extension
@@ -118,7 +120,7 @@ func (db *DB) init(ctx context.Context, cfg Config) error {
 			return fmt.Errorf("create schema %s: %w", s, err)
 		}
 	}
-	if err := pgcatalog.Install(ctx, db.sql); err != nil {
+	if err := pgcatalog.Install(ctx, db.sql, &db.sessions); err != nil {
 		return err
 	}
 	if err := db.loadCalendar(ctx); err != nil {
@@ -172,3 +174,7 @@ func FirstLine(err error) string {
 	}
 	return strings.TrimSpace(s)
 }
+
+// SetSessions makes fn the source of pg_stat_activity's rows: the server
+// that owns the client sessions lists them. Until then the view is empty.
+func (db *DB) SetSessions(fn func() []pgcatalog.Session) { db.sessions.Set(fn) }

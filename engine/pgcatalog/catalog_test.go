@@ -21,7 +21,7 @@ func testDB(t *testing.T) *sql.Conn {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if err := Install(ctx, db); err != nil {
+	if err := Install(ctx, db, nil); err != nil {
 		t.Fatal(err)
 	}
 	c, err := db.Conn(ctx)

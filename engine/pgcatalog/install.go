@@ -22,11 +22,6 @@ const (
 	InfoSchema    = "__information_schema"
 )
 
-// Execer runs a statement: *sql.DB and *sql.Conn are Execers.
-type Execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
 // sqlFiles are run in this order.
 var sqlFiles = []string{"sql/pg_catalog.sql", "sql/functions.sql", "sql/information_schema.sql"}
 
@@ -34,8 +29,12 @@ var sqlFiles = []string{"sql/pg_catalog.sql", "sql/functions.sql", "sql/informat
 var staticTables = []string{"pg_type", "pg_proc", "pg_range", "pg_am", "pg_keywords"}
 
 // Install creates the catalog's schemas, static tables, views and macros
-// in the database db is connected to. It is idempotent.
-func Install(ctx context.Context, db Execer) error {
+// in db; pg_stat_activity lists what sessions supplies (nothing when nil).
+// It is idempotent.
+func Install(ctx context.Context, db *sql.DB, sessions *Sessions) error {
+	if err := registerSessions(ctx, db, sessions); err != nil {
+		return err
+	}
 	for _, s := range []string{CatalogSchema, InfoSchema} {
 		if _, err := db.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+s); err != nil {
 			return fmt.Errorf("pg catalog: create schema %s: %w", s, err)

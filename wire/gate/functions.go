@@ -154,7 +154,7 @@ generate_series histogram histogram_values icu_calendar_names json_each json_tre
 parquet_bloom_probe parquet_file_metadata parquet_full_metadata parquet_kv_metadata
 parquet_metadata parquet_scan parquet_schema pg_timezone_names pragma_collations
 pragma_platform pragma_show pragma_table_info pragma_user_agent pragma_version range
-read_parquet repeat repeat_row sql_auto_complete summary unnest
+read_parquet repeat repeat_row spysql_sessions sql_auto_complete summary unnest
 `)
 
 // catalogFunctions are functions clients call to read the catalog that

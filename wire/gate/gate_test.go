@@ -28,7 +28,7 @@ func openDuck(t testing.TB) *sql.DB {
 		duck, duckErr = sql.Open("duckdb", "")
 		if duckErr == nil {
 			duck.SetMaxOpenConns(1)
-			duckErr = pgcatalog.Install(context.Background(), duck)
+			duckErr = pgcatalog.Install(context.Background(), duck, nil)
 		}
 	})
 	if duckErr != nil {

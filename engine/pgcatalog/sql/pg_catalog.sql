@@ -328,14 +328,14 @@ SELECT nspname AS schemaname, relname AS viewname, __pg_catalog.spysql_user() AS
 FROM __pg_catalog.spysql_relations WHERE relkind = 'v'
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_stat_activity AS
-SELECT 16384 AS datid, __pg_catalog.spysql_database() AS datname, 0 AS pid, NULL::INTEGER AS leader_pid,
-       10 AS usesysid, __pg_catalog.spysql_user() AS usename, '' AS application_name,
-       NULL::VARCHAR AS client_addr, NULL::VARCHAR AS client_hostname, NULL::INTEGER AS client_port,
-       NULL::TIMESTAMPTZ AS backend_start, NULL::TIMESTAMPTZ AS xact_start, NULL::TIMESTAMPTZ AS query_start,
-       NULL::TIMESTAMPTZ AS state_change, NULL::VARCHAR AS wait_event_type, NULL::VARCHAR AS wait_event,
-       'active' AS state, NULL::INTEGER AS backend_xid, NULL::INTEGER AS backend_xmin,
-       NULL::BIGINT AS query_id, '' AS query, 'client backend' AS backend_type
-WHERE false
+SELECT 16384 AS datid, __pg_catalog.spysql_database() AS datname, s.pid, NULL::INTEGER AS leader_pid,
+       10 AS usesysid, s.usename, s.application_name,
+       s.client_addr, NULL::VARCHAR AS client_hostname, s.client_port,
+       s.backend_start, NULL::TIMESTAMPTZ AS xact_start, s.query_start,
+       s.state_change, NULL::VARCHAR AS wait_event_type, NULL::VARCHAR AS wait_event,
+       s.state, NULL::INTEGER AS backend_xid, NULL::INTEGER AS backend_xmin,
+       NULL::BIGINT AS query_id, s.query, 'client backend' AS backend_type
+FROM spysql_sessions() s
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_stat_all_tables AS
 SELECT oid AS relid, nspname AS schemaname, relname, 0::BIGINT AS seq_scan, 0::BIGINT AS seq_tup_read,
