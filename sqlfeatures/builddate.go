@@ -161,6 +161,9 @@ func (bd *builder) writeDate(ctx context.Context, db *duck.DB, s calendar.Sessio
 	}
 	cleanup := context.WithoutCancel(ctx)
 	defer Uninstall(cleanup, conn, b)
+	if err := BindBuildDate(ctx, conn, s.Date.String()); err != nil {
+		return nil, nil, 0, err
+	}
 	defer conn.ExecContext(cleanup, "DROP TABLE IF EXISTS temp."+outTable)
 
 	rthOpen, rthClose := s.RTHOpen.UnixNano(), s.RTHClose.UnixNano()

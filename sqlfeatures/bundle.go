@@ -187,7 +187,7 @@ func checkView(ctx context.Context, q Querier, m *Manifest, ref SQLRef, names ma
 			fail(g.at, "getvariable", "the argument must be a parameter name in quotes, e.g. getvariable('W_b')")
 			continue
 		}
-		if _, ok := m.Parameter(g.name); !ok {
+		if _, ok := m.Parameter(g.name); !ok && !strings.EqualFold(g.name, BuildDateVar) {
 			fail(g.at, "getvariable('"+g.name+"')", "parameter %s is not declared in the parameters of %s (declared: %s)",
 				g.name, m.File, declared(m))
 		}

@@ -28,10 +28,35 @@ func Install(ctx context.Context, conn *sql.Conn, b *Bundle) error {
 			return fmt.Errorf("bind parameter %s: %w", p.Name, err)
 		}
 	}
+	if err := BindBuildDate(ctx, conn, ""); err != nil {
+		return err
+	}
 	for _, v := range b.Views {
 		if _, err := conn.ExecContext(ctx, createViewSQL(v)); err != nil {
 			return fmt.Errorf("create view %s (%s): %s", v.Name, v.Path, duck.FirstLine(err))
 		}
+	}
+	return nil
+}
+
+// BuildDateVar is the reserved variable holding the trading date being
+// built: getvariable('BUILD_DATE') is a DATE, bound by the builder for each
+// date and NULL when the bundle runs unscoped (Install, `spysql query
+// --manifest`). A view may use it to compute per-session work only for the
+// date being built (the builder keeps only that date's regular hours anyway)
+// while the lookback days still feed it; it must give the same rows for
+// that date whether it is bound or NULL. No manifest may declare it.
+const BuildDateVar = "BUILD_DATE"
+
+// BindBuildDate sets BUILD_DATE on conn to date (YYYY-MM-DD), or to NULL
+// when date is "".
+func BindBuildDate(ctx context.Context, conn *sql.Conn, date string) error {
+	var arg any
+	if date != "" {
+		arg = date
+	}
+	if _, err := conn.ExecContext(ctx, "SET VARIABLE "+BuildDateVar+" = CAST(? AS DATE)", arg); err != nil {
+		return fmt.Errorf("bind %s: %w", BuildDateVar, err)
 	}
 	return nil
 }
@@ -52,6 +77,9 @@ func Uninstall(ctx context.Context, conn *sql.Conn, b *Bundle) error {
 		if _, err := conn.ExecContext(ctx, "DROP VIEW IF EXISTS temp."+duck.QuoteIdent(b.Views[i].Name)); err != nil {
 			return fmt.Errorf("drop view %s: %w", b.Views[i].Name, err)
 		}
+	}
+	if _, err := conn.ExecContext(ctx, "RESET VARIABLE "+BuildDateVar); err != nil {
+		return fmt.Errorf("reset %s: %w", BuildDateVar, err)
 	}
 	for _, p := range b.Manifest.Parameters {
 		if _, err := conn.ExecContext(ctx, "RESET VARIABLE "+p.Name); err != nil {

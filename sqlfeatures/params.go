@@ -85,6 +85,10 @@ func (d *nodeDecoder) parameters(n *yaml.Node, key string) []Parameter {
 			d.fail(k, pk, "parameter names must be letters, digits and _, not starting with a digit")
 			return
 		}
+		if strings.EqualFold(name, BuildDateVar) {
+			d.fail(k, pk, "%s is reserved: the builder binds it to the trading date being built", BuildDateVar)
+			return
+		}
 		if prev, ok := lower[strings.ToLower(name)]; ok {
 			d.fail(k, pk, "clashes with %s: getvariable names are case-insensitive", prev)
 			return

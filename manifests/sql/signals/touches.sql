@@ -10,11 +10,15 @@
 -- direction is UP when the previous SPY trade of the session (in arrival
 -- order) was below the level, DOWN when it was above or at it; for the
 -- session's first regular-hours trade, the touching trade itself decides.
+-- Touches are computed only for the session being built (BUILD_DATE, bound
+-- by the builder; NULL computes every session): the lookback session still
+-- feeds the levels (PDH/PDL/PDC) and the warm-ups of the other views.
 WITH ranked AS (
     SELECT t.session_date, t.ts_event_ns, t.ts_recv_ns, t.seq, t.price, s.rth_open_ns,
            row_number() OVER (PARTITION BY t.session_date ORDER BY t.ts_recv_ns, t.ts_event_ns, t.seq) AS rk
     FROM spy_trades t JOIN sessions s ON s.date = t.session_date
     WHERE t.ts_event_ns >= s.rth_open_ns AND t.ts_event_ns < s.rth_close_ns
+      AND (getvariable('BUILD_DATE') IS NULL OR t.session_date = getvariable('BUILD_DATE'))
 ), near AS (
     SELECT l.session_date, l.level_kind, l.level_price,
            t.ts_event_ns, t.ts_recv_ns, t.seq, t.price, t.rk, t.rth_open_ns,
