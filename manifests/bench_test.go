@@ -168,6 +168,9 @@ func directCopy(ctx context.Context, lake store.Lake, b *sqlfeatures.Bundle, s c
 	if err := sqlfeatures.Install(ctx, conn, b); err != nil {
 		return err
 	}
+	if err := sqlfeatures.BindBuildDate(ctx, conn, s.Date.String()); err != nil {
+		return err
+	}
 	key := make([]string, len(b.Manifest.Output.Key))
 	for i, k := range b.Manifest.Output.Key {
 		key[i] = duck.QuoteIdent(k)

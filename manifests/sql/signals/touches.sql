@@ -25,8 +25,15 @@ WITH ranked AS (
            abs(t.price - l.level_price) <= getvariable('MONITOR_BAND') AS is_in,
            coalesce(t.rk - lag(t.rk) OVER (PARTITION BY l.session_date, l.level_kind, l.level_price ORDER BY t.rk) > 1,
                     true) AS new_run
-    FROM levels l
+    FROM (
+        -- Each level with the RESET_BAND-wide price buckets its band
+        -- covers (one spare each side), so trades join by hash on price.
+        SELECT *, unnest(range(CAST(floor((level_price - getvariable('RESET_BAND')) / getvariable('RESET_BAND')) AS BIGINT) - 1,
+                               CAST(floor((level_price + getvariable('RESET_BAND')) / getvariable('RESET_BAND')) AS BIGINT) + 2)) AS bucket
+        FROM levels
+    ) l
     JOIN ranked t ON t.session_date = l.session_date
+        AND CAST(floor(t.price / getvariable('RESET_BAND')) AS BIGINT) = l.bucket
     WHERE t.ts_recv_ns >= l.active_from_ns
       AND abs(t.price - l.level_price) <= getvariable('RESET_BAND')
 ), fires AS (
