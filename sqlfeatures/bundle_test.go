@@ -224,6 +224,8 @@ func TestParameterBinding(t *testing.T) {
 		{"typeof(getvariable('D')) || ' ' || epoch_ns(getvariable('D'))", "INTERVAL 240000000000"},
 		{"epoch_ns(getvariable('d2'))", "1500000000"},
 		{"typeof(getvariable('F2')) || ' ' || getvariable('F2')", "DOUBLE 3.0"},
+		// Unscoped, the reserved BUILD_DATE is a NULL DATE.
+		{"typeof(getvariable('BUILD_DATE')) || ' ' || (getvariable('BUILD_DATE') IS NULL)", "DATE true"},
 	}
 	for _, tc := range cases {
 		var got string
@@ -233,6 +235,16 @@ func TestParameterBinding(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("%s = %q, want %q", tc.expr, got, tc.want)
 		}
+	}
+	if err := BindBuildDate(ctx, conn, "2025-12-16"); err != nil {
+		t.Fatal(err)
+	}
+	var date string
+	if err := conn.QueryRowContext(ctx, "SELECT typeof(getvariable('BUILD_DATE')) || ' ' || getvariable('BUILD_DATE')").Scan(&date); err != nil {
+		t.Fatal(err)
+	}
+	if date != "DATE 2025-12-16" {
+		t.Errorf("bound BUILD_DATE = %q, want DATE 2025-12-16", date)
 	}
 	// The views are there by name, over the unscoped lake.
 	var n int64

@@ -127,6 +127,8 @@ func TestManifestErrors(t *testing.T) {
 			want: `{M}:21: parameters.W.value: want seconds (240) or a duration string ("240s", "4m", "1h30m"), got "4 minutes"`},
 		{name: "unknown parameter type", replace: [][2]string{{"type: duration", "type: date"}},
 			want: `{M}:21: parameters.W.type: unknown type "date" (want int, float, string, bool or duration)`},
+		{name: "reserved parameter", replace: [][2]string{{"  N: 5\n", "  N: 5\n  build_date: 1\n"}},
+			want: "{M}:21: parameters.build_date: BUILD_DATE is reserved: the builder binds it to the trading date being built"},
 		{name: "parameter case clash", replace: [][2]string{{"  N: 5\n", "  N: 5\n  n: 6\n"}},
 			want: "{M}:21: parameters.n: clashes with N: getvariable names are case-insensitive"},
 		{name: "null rate out of range", replace: [][2]string{{"max_null_rate: 0.05", "max_null_rate: 5"}},
