@@ -49,6 +49,13 @@
 // nanoseconds, handy against the ts_*_ns columns. DuckDB variable names are
 // case-insensitive, so two parameters differing only in case are an error.
 //
+// One variable is reserved and never declared: getvariable('BUILD_DATE')
+// is the trading date being built (a DATE), bound by the builder for each
+// date and NULL when the bundle runs unscoped (Install, `spysql query
+// --manifest`). A view may use it to compute per-session work only for
+// that date while the lookback days still feed it (the shipped touches do);
+// it must give the same rows for the date bound or NULL.
+//
 // # Fingerprint
 //
 // A version's fingerprint is "sha256:" over canonical JSON holding the
@@ -74,8 +81,8 @@
 //     source.lookback_days earlier trading days (duck.DB.RegisterBronze);
 //     the files are listed for the ledger before and after, and a change
 //     fails the date.
-//  2. On one connection the parameters are bound and the views created
-//     as temporary views; the output view runs into a temporary table with
+//  2. On one connection the parameters and BUILD_DATE (D) are bound and
+//     the views created as temporary views; the output view runs into a temporary table with
 //     all threads, keeping only rows with rth_open <= ts_event_ns <
 //     rth_close of D's session (so early closes end at 13:00 New York).
 //  3. With threads set to 1, COPY (SELECT * ... ORDER BY key) writes
