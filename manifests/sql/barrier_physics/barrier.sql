@@ -16,27 +16,25 @@ WITH t AS (
     SELECT ts_event_ns, level_kind, level_price, instrument,
            ts_recv_ns - epoch_ns(getvariable('W_b')), false
     FROM t
-), span AS (
-    -- The book rows an ASOF match can land on: from the last one at or
-    -- before the earliest probe to the latest probe (so the ASOF join sorts
-    -- only these, not all the Bronze in scope).
-    SELECT coalesce((SELECT min(start_ns)
-                     FROM (SELECT max(ts_recv_ns) AS start_ns
-                           FROM es_book_times
-                           WHERE instrument IN (SELECT instrument FROM probes)
-                             AND ts_recv_ns <= (SELECT min(at_ns) FROM probes)
-                           GROUP BY instrument)),
-                    (SELECT min(at_ns) FROM probes)) AS lo,
-           (SELECT max(at_ns) FROM probes) AS hi
-), book AS (
-    SELECT b.instrument, b.ts_recv_ns
-    FROM es_book_times b
-    WHERE b.instrument IN (SELECT instrument FROM probes)
-      AND b.ts_recv_ns >= (SELECT lo FROM span) AND b.ts_recv_ns <= (SELECT hi FROM span)
+), bk AS (
+    SELECT instrument, ts_recv_ns, ts_recv_ns // 1000000000 AS sec FROM es_book_times
+), secs AS (
+    -- The last book row of each second that has one.
+    SELECT instrument, sec, max(ts_recv_ns) AS last_ns FROM bk GROUP BY ALL
+), own AS (
+    -- The last book row at or before the probe within the probe's second.
+    SELECT p.ts_event_ns, p.level_kind, p.level_price, p.is_now, max(b.ts_recv_ns) AS last_ns
+    FROM probes p
+    JOIN bk b ON b.instrument = p.instrument AND b.sec = p.at_ns // 1000000000 AND b.ts_recv_ns <= p.at_ns
+    GROUP BY ALL
 ), found AS (
-    SELECT p.ts_event_ns, p.level_kind, p.level_price, p.is_now, b.ts_recv_ns AS book_recv_ns
-    FROM probes p ASOF LEFT JOIN book b
-        ON b.instrument = p.instrument AND p.at_ns >= b.ts_recv_ns
+    -- The as-of row: in the probe's own second if any, else the last row of
+    -- the latest earlier second (an ASOF join over seconds, not rows).
+    SELECT p.ts_event_ns, p.level_kind, p.level_price, p.is_now,
+           coalesce(o.last_ns, s.last_ns) AS book_recv_ns
+    FROM probes p
+    LEFT JOIN own o USING (ts_event_ns, level_kind, level_price, is_now)
+    ASOF LEFT JOIN secs s ON s.instrument = p.instrument AND p.at_ns // 1000000000 > s.sec
 ), keys AS (
     SELECT t.*, n.book_recv_ns AS now_recv_ns, e.book_recv_ns AS before_recv_ns
     FROM t
