@@ -61,7 +61,10 @@ func (p *servedProcess) waitLog(t *testing.T, s string, n int) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d log lines with %q after 20s, want %d", k, s, n)
+			p.mu.Lock()
+			tail := p.log[max(0, len(p.log)-12):]
+			p.mu.Unlock()
+			t.Fatalf("%d log lines with %q after 20s, want %d; the server's last lines:\n%s", k, s, n, strings.Join(tail, "\n"))
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -77,6 +80,47 @@ func (p *servedProcess) countLog(s string) int {
 		}
 	}
 	return k
+}
+
+// sessionsOf lists the remote addresses of user's sessions, in order.
+// p.mu held.
+func (p *servedProcess) sessionsOf(user string) []string {
+	re := regexp.MustCompile(`msg="session started" .*remote=(\S+) user=` + regexp.QuoteMeta(user) + `$`)
+	var remotes []string
+	for _, l := range p.log {
+		if m := re.FindStringSubmatch(l); m != nil {
+			remotes = append(remotes, m[1])
+		}
+	}
+	return remotes
+}
+
+// waitStatementOf waits for the statement of the n-th session of user
+// (counting from 1) to start: a bystander's statement logged meanwhile
+// does not count.
+func (p *servedProcess) waitStatementOf(t *testing.T, user string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		p.mu.Lock()
+		remotes := p.sessionsOf(user)
+		started := false
+		if len(remotes) >= n {
+			for _, l := range p.log {
+				if strings.Contains(l, `msg="statement started"`) && strings.HasSuffix(l, "remote="+remotes[n-1]) {
+					started = true
+				}
+			}
+		}
+		p.mu.Unlock()
+		if started {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("session %d of %s: no statement started after 20s", n, user)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func startServeProcess(t *testing.T, dir, lake string, args ...string) *servedProcess {
@@ -247,12 +291,14 @@ func TestServeProcessSurvivesAttacks(t *testing.T) {
 	// Zombie statements: three psql clients killed during an endless
 	// statement must not lock everyone out (--max-connections 3).
 	for k := 1; k <= 3; k++ {
-		started := p.countLog("statement started")
+		p.mu.Lock()
+		psqlSessions := len(p.sessionsOf("psql"))
+		p.mu.Unlock()
 		cmd := p.psql(t, "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r")
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		p.waitLog(t, "statement started", started+1)
+		p.waitStatementOf(t, "psql", psqlSessions+1)
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 		// The server notices the closed client and interrupts.
