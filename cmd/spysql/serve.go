@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -59,7 +57,10 @@ users file written by 'spysql passwd', unless --auth trust is given.`,
 				},
 			}
 			if valueMemory != "" {
-				n, err := parseBytes(valueMemory)
+				n, err := duck.ParseBytes(valueMemory)
+				if err == nil && n <= 0 {
+					err = fmt.Errorf("size %q is not positive", valueMemory)
+				}
 				if err != nil {
 					return fmt.Errorf("--value-memory: %w", err)
 				}
@@ -142,25 +143,4 @@ users file written by 'spysql passwd', unless --auth trust is given.`,
 	f.StringVar(&cacheMemory, "cache-memory", "0", "memory for Gold datasets and recent Silver versions held in DuckDB tables, e.g. 1GB (0: read Parquet)")
 	f.BoolVar(&noPointReads, "no-point-reads", false, "run keyed lookups on Gold in DuckDB even where a point index exists (spysql index)")
 	return cmd
-}
-
-// parseBytes reads a size such as 512MB, 1GB or 1073741824 (bytes).
-func parseBytes(v string) (int64, error) {
-	units := []struct {
-		suffix string
-		mult   int64
-	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1000}, {"MB", 1000 * 1000}, {"GB", 1000 * 1000 * 1000}, {"B", 1}}
-	s := strings.ToUpper(strings.TrimSpace(v))
-	mult := int64(1)
-	for _, u := range units {
-		if strings.HasSuffix(s, u.suffix) {
-			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
-			break
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("invalid size %q (e.g. 512MB, 1GB)", v)
-	}
-	return n * mult, nil
 }
