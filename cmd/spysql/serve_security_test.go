@@ -70,18 +70,6 @@ func (p *servedProcess) waitLog(t *testing.T, s string, n int) {
 	}
 }
 
-func (p *servedProcess) countLog(s string) int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	k := 0
-	for _, l := range p.log {
-		if strings.Contains(l, s) {
-			k++
-		}
-	}
-	return k
-}
-
 // sessionsOf lists the remote addresses of user's sessions, in order.
 // p.mu held.
 func (p *servedProcess) sessionsOf(user string) []string {
