@@ -71,9 +71,39 @@ step "Gold: validate and list"
 "$BIN" datasets
 "$BIN" query "SELECT dataset, source_version, rows, history_depth FROM lake.datasets"
 
+# The end of the chain: a Postgres client browsing Gold over the wire.
+# psql comes with PostgreSQL's client package; as root on Debian the demo
+# installs it, elsewhere it says how.
+if ! command -v psql >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  step "installing psql (postgresql-client)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-client >/dev/null
+fi
+if [ "${DEMO_SERVE:-1}" != "0" ]; then LISTEN=${LISTEN:-127.0.0.1:5433}; else LISTEN=${LISTEN:-127.0.0.1:0}; fi
+SERVE_LOG=$(mktemp)
+"$BIN" serve --listen "$LISTEN" --auth trust 2>"$SERVE_LOG" &
+SERVE=$!
+trap 'kill "$SERVE" 2>/dev/null || true; rm -f "$SERVE_LOG"' EXIT
+ADDR=
+for _ in $(seq 600); do
+  ADDR=$(grep -o 'spysql ready.* addr=[^ ]*' "$SERVE_LOG" | sed 's/.*addr=//' || true)
+  [ -n "$ADDR" ] && break
+  kill -0 "$SERVE" 2>/dev/null || { cat "$SERVE_LOG" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$ADDR" ] || { echo "demo: spysql serve did not start" >&2; cat "$SERVE_LOG" >&2; exit 1; }
+CONN="host=${ADDR%:*} port=${ADDR##*:} user=demo dbname=lake sslmode=disable"
+if command -v psql >/dev/null 2>&1; then
+  step "psql browses gold.signals_production over the Postgres wire protocol ($ADDR)"
+  psql "$CONN" -X -v ON_ERROR_STOP=1 -P pager=off \
+    -c '\dn' -c '\dv gold.*' -c '\d gold.signals_production' \
+    -c 'SELECT date, level_kind, count(*) AS touches, round(avg(spot)::numeric, 2) AS avg_spot FROM gold.signals_production GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 12'
+else
+  step "psql is not installed (apt-get install postgresql-client); skipping the psql browse"
+fi
+
 if [ "${DEMO_SERVE:-1}" != "0" ]; then
-  LISTEN=${LISTEN:-127.0.0.1:5433}
-  step "serving $LAKE on $LISTEN (Ctrl-C to stop)"
-  echo "connect with:  psql 'host=${LISTEN%:*} port=${LISTEN##*:} user=demo dbname=lake sslmode=disable'"
-  exec "$BIN" serve --listen "$LISTEN" --auth trust
+  step "serving $LAKE on $ADDR (Ctrl-C to stop)"
+  echo "connect with:  psql '$CONN'"
+  echo "DBeaver etc.:  README.md, section \"Connect your tool\""
+  wait "$SERVE"
 fi
