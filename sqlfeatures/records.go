@@ -74,15 +74,37 @@ type TotalStats struct {
 
 // readDateRecord reads date=D/_date.json of a version.
 func readDateRecord(lake store.Lake, id, date string) (*DateRecord, error) {
-	data, err := os.ReadFile(lake.VersionDateMeta(id, date))
+	return readDateRecordFile(lake.VersionDateMeta(id, date))
+}
+
+func readDateRecordFile(path string) (*DateRecord, error) {
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	var r DateRecord
 	if err := decodeJSON(data, &r); err != nil {
-		return nil, fmt.Errorf("%s: %w", lake.VersionDateMeta(id, date), err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &r, nil
+}
+
+// PublishedDateRecord reads the record a build published with one date
+// of version id, from silver/features or, for an archived version, from
+// silver/archive: what a Gold dataset promoted from that date is checked
+// against. A version in neither place is ErrVersionNotFound.
+func PublishedDateRecord(lake store.Lake, id, date string) (*DateRecord, error) {
+	if !ValidVersionID(id) {
+		return nil, fmt.Errorf("%q is not a version id (want vMAJOR.MINOR_name)", id)
+	}
+	path := lake.VersionDateMeta(id, date)
+	if _, err := os.Stat(lake.VersionDir(id)); errors.Is(err, os.ErrNotExist) {
+		if _, err := os.Stat(lake.ArchivedVersionDir(id)); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("version %s: %w", id, ErrVersionNotFound)
+		}
+		path = lake.ArchivedVersionDateMeta(id, date)
+	}
+	return readDateRecordFile(path)
 }
 
 func decodeJSON(data []byte, v any) error {

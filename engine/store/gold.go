@@ -91,6 +91,11 @@ func (l Lake) ArchivedVersionDir(versionID string) string {
 	return filepath.Join(l.SilverArchiveDir(), versionID)
 }
 
+// ArchivedVersionDateMeta is VersionDateMeta of an archived version.
+func (l Lake) ArchivedVersionDateMeta(versionID, date string) string {
+	return filepath.Join(l.ArchivedVersionDir(versionID), "date="+date, "_date.json")
+}
+
 // GoldPromotionData is the data file of promotion n.
 func (l Lake) GoldPromotionData(dataset string, n int) string {
 	return filepath.Join(l.GoldPromotionDir(dataset, n), dataset+".parquet")

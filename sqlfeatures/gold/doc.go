@@ -44,7 +44,8 @@
 // that hard-links an earlier entry's file with its metadata (action
 // rollback, restored_from), so undoing is itself recorded and undoable.
 // Validate re-hashes the current file and re-checks it against its
-// metadata.
+// metadata and against the Silver version it came from: each promoted
+// date's recorded fingerprint, rows and columns (also when archived).
 //
 // # Evaluation
 //

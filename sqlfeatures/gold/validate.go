@@ -19,10 +19,12 @@ type Report struct {
 	Failures  []string  `json:"failures"`
 }
 
-// Validate re-checks a dataset's current file against its metadata: the
+// Validate re-checks a dataset's current file against its metadata (the
 // sha256 and size, the row count and schema, the key's uniqueness, regular
-// hours and the null-rate limits. Every failure is listed; err is for a
-// dataset that cannot be checked at all (unknown, corrupted metadata).
+// hours and the null-rate limits) and against the Silver version it was
+// promoted from: each date's recorded fingerprint, rows and columns
+// (source.go). Every failure is listed; err is for a dataset that cannot
+// be checked at all (unknown, corrupted metadata).
 func Validate(ctx context.Context, lake store.Lake, name string, cfg duck.Config) (*Report, error) {
 	m, path, err := Current(lake, name)
 	if err != nil {
@@ -71,6 +73,7 @@ func Validate(ctx context.Context, lake store.Lake, name string, cfg duck.Config
 			if !slices.Equal(c.Columns, m.Columns) {
 				fail("the file's columns %v differ from the metadata's %v", c.Columns, m.Columns)
 			}
+			r.Failures = append(r.Failures, sourceFailures(lake, m, c.Columns, c.Rows)...)
 		}
 	}
 	r.OK = len(r.Failures) == 0
