@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -90,17 +89,10 @@ func Promote(ctx context.Context, lake store.Lake, opts PromoteOptions) (*Promot
 	if err := CheckName(name); err != nil {
 		return nil, err
 	}
-	pause := opts.pause
-	if pause == nil {
-		pause = func(string) {}
-	}
+	now, pause := hooks(opts.Now, opts.pause)
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	now := opts.Now
-	if now == nil {
-		now = time.Now
 	}
 	v, vlock, err := inspectLocked(ctx, lake, "promote", opts.Version)
 	if err != nil {
@@ -138,18 +130,12 @@ func Promote(ctx context.Context, lake store.Lake, opts PromoteOptions) (*Promot
 	m := v.Manifest
 	limits := nullLimits(m)
 
-	staging, err := stagingDir(lake, name)
+	st, err := stage(lake, name, cur+1)
 	if err != nil {
 		return nil, err
 	}
-	committed := false
-	defer func() {
-		if !committed {
-			os.RemoveAll(staging)
-			os.Remove(lake.GoldHistoryDir(name)) // only when empty: a first promotion refused
-		}
-	}()
-	file := store.GoldStagedData(staging, name)
+	defer st.discard()
+	file := st.data()
 	db, err := duck.Open(ctx, lake, opts.Engine)
 	if err != nil {
 		return nil, err
@@ -197,16 +183,7 @@ func Promote(ctx context.Context, lake store.Lake, opts PromoteOptions) (*Promot
 		NullLimits: limits, File: name + ".parquet", SHA256: sum, Bytes: size,
 		Notes: opts.Notes, PromotedAt: t, RecordedAt: t, ForcedGates: failures,
 	}
-	data, err := encodeMetadata(meta)
-	if err != nil {
-		return nil, err
-	}
-	if err := writeSynced(store.GoldStagedMetadata(staging, name), data); err != nil {
-		return nil, err
-	}
-	pause("staged")
-	committed = true
-	if err := commit(lake, name, staging, cur+1, pause); err != nil {
+	if err := st.publish(meta, pause); err != nil {
 		return nil, err
 	}
 	res := &PromoteResult{Metadata: meta, Forced: failures}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/spysql/spysql/engine/store"
 )
@@ -25,13 +26,62 @@ import (
 // A process killed before step 3 leaves a numbered directory beyond the
 // pointer; it is not history and the next promotion removes it.
 
-// stagingDir makes a new hidden staging directory for name.
-func stagingDir(lake store.Lake, name string) (string, error) {
+// staging is history entry n of a dataset being written (step 1): a
+// hidden directory that publish makes entry n (steps 2-4) and discard
+// removes if it was not published.
+type staging struct {
+	lake      store.Lake
+	name, dir string
+	n         int
+	published bool
+}
+
+// stage makes a new hidden staging directory for entry n of name.
+func stage(lake store.Lake, name string, n int) (*staging, error) {
 	dir := lake.GoldStagingDir(name, randomTag())
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("dataset %s: %w", name, err)
+		return nil, fmt.Errorf("dataset %s: %w", name, err)
 	}
-	return dir, nil
+	return &staging{lake: lake, name: name, dir: dir, n: n}, nil
+}
+
+// data is the staged data file, for the caller to fill.
+func (s *staging) data() string { return store.GoldStagedData(s.dir, s.name) }
+
+// publish writes m beside the filled data file and commits the entry.
+func (s *staging) publish(m *Metadata, pause func(string)) error {
+	enc, err := encodeMetadata(m)
+	if err != nil {
+		return err
+	}
+	if err := writeSynced(store.GoldStagedMetadata(s.dir, s.name), enc); err != nil {
+		return err
+	}
+	pause("staged")
+	s.published = true
+	return commit(s.lake, s.name, s.dir, s.n, pause)
+}
+
+// discard removes the staging directory unless it was published, and
+// the history directory when that leaves it empty (a refused first
+// promotion).
+func (s *staging) discard() {
+	if !s.published {
+		os.RemoveAll(s.dir)
+		os.Remove(s.lake.GoldHistoryDir(s.name))
+	}
+}
+
+// hooks are a writer's clock and test pause points: time.Now and no
+// pause unless set.
+func hooks(now func() time.Time, pause func(string)) (func() time.Time, func(string)) {
+	if now == nil {
+		now = time.Now
+	}
+	if pause == nil {
+		pause = func(string) {}
+	}
+	return now, pause
 }
 
 // cleanLeftovers removes what interrupted promotions left: staging

@@ -29,14 +29,7 @@ func Rollback(ctx context.Context, lake store.Lake, opts RollbackOptions) (*Meta
 	if err := CheckName(name); err != nil {
 		return nil, err
 	}
-	pause := opts.pause
-	if pause == nil {
-		pause = func(string) {}
-	}
-	now := opts.Now
-	if now == nil {
-		now = time.Now
-	}
+	now, pause := hooks(opts.Now, opts.pause)
 	lk, err := lock(ctx, lake.GoldLockFile(name))
 	if err != nil {
 		return nil, err
@@ -71,17 +64,12 @@ func Rollback(ctx context.Context, lake store.Lake, opts RollbackOptions) (*Meta
 	if err := cleanLeftovers(lake, name, cur); err != nil {
 		return nil, err
 	}
-	staging, err := stagingDir(lake, name)
+	st, err := stage(lake, name, cur+1)
 	if err != nil {
 		return nil, err
 	}
-	committed := false
-	defer func() {
-		if !committed {
-			os.RemoveAll(staging)
-		}
-	}()
-	data := store.GoldStagedData(staging, name)
+	defer st.discard()
+	data := st.data()
 	if err := linkOrCopy(dataPath(lake, name, to), data); err != nil {
 		return nil, fmt.Errorf("rollback %s: %w", name, err)
 	}
@@ -98,16 +86,7 @@ func Rollback(ctx context.Context, lake store.Lake, opts RollbackOptions) (*Meta
 		m.RestoredFrom = src.RestoredFrom
 	}
 	m.RecordedAt = now().UTC().Truncate(time.Millisecond)
-	enc, err := encodeMetadata(&m)
-	if err != nil {
-		return nil, err
-	}
-	if err := writeSynced(store.GoldStagedMetadata(staging, name), enc); err != nil {
-		return nil, err
-	}
-	pause("staged")
-	committed = true
-	if err := commit(lake, name, staging, cur+1, pause); err != nil {
+	if err := st.publish(&m, pause); err != nil {
 		return nil, err
 	}
 	writeIndex(ctx, lake, &m)
