@@ -15,11 +15,13 @@ func newValidateCmd(g *globals) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "validate --dataset NAME [--json]",
-		Short: "Re-check a Gold dataset against its metadata",
+		Short: "Re-check a Gold dataset against its metadata and its source version",
 		Long: `Re-hash gold/training/NAME.parquet and check it against NAME_metadata.json:
 sha256 and size, row count, columns and types, key uniqueness, every row inside
-regular hours, null rates within the recorded limits. Exit status 1 listing
-every failure when anything is off.`,
+regular hours, null rates within the recorded limits. Then check it against the
+Silver version it was promoted from (also when archived): each promoted date's
+fingerprint, rows, and columns with their types and order, as the build
+recorded them. Exit status 1 listing every failure when anything is off.`,
 		Example: `  spysql validate --dataset signals_production
   spysql validate --dataset signals_production --json | jq .failures`,
 		Args: cobra.NoArgs,
