@@ -14,6 +14,7 @@ import (
 	"github.com/spysql/spysql/engine/duck"
 	"github.com/spysql/spysql/engine/store"
 	"github.com/spysql/spysql/engine/synthmarket"
+	"github.com/spysql/spysql/internal/testkit"
 )
 
 // The leakage lake: a generated session and its lookback day.
@@ -311,22 +312,7 @@ func TestLookAheadIsDetected(t *testing.T) {
 func copyTree(t *testing.T, src, dst string, names ...string) {
 	t.Helper()
 	for _, n := range names {
-		err := filepath.WalkDir(filepath.Join(src, n), func(p string, d os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(src, p)
-			out := filepath.Join(dst, rel)
-			if d.IsDir() {
-				return os.MkdirAll(out, 0o755)
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(out, data, 0o644)
-		})
-		if err != nil {
+		if err := testkit.CopyTree(filepath.Join(src, n), filepath.Join(dst, n)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/spysql/spysql/engine/calendar"
 	"github.com/spysql/spysql/engine/duck"
 	"github.com/spysql/spysql/engine/store"
+	"github.com/spysql/spysql/internal/testkit"
 )
 
 const barsManifest = "testdata/bundles/bars/v1.0_bars.yaml"
@@ -40,7 +41,7 @@ func loadBundle(t testing.TB, path string) *Bundle {
 func barsVariant(t testing.TB, name string, replace ...[2]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	if err := copyTree("testdata/bundles/bars", dir); err != nil {
+	if err := testkit.CopyTree("testdata/bundles/bars", dir); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(barsManifest)

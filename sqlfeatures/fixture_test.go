@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/spysql/spysql/engine/calendar"
 	"github.com/spysql/spysql/engine/store"
+	"github.com/spysql/spysql/internal/testkit"
 )
 
 // fixtureDates are the trading week the tests build (Mon 2025-12-15 ..
@@ -94,7 +94,7 @@ func sharedFixture(t testing.TB) string {
 func freshLake(t testing.TB) store.Lake {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), "lake")
-	if err := copyTree(filepath.Join(sharedFixture(t), "bronze"), filepath.Join(dst, "bronze")); err != nil {
+	if err := testkit.CopyTree(filepath.Join(sharedFixture(t), "bronze"), filepath.Join(dst, "bronze")); err != nil {
 		t.Fatal(err)
 	}
 	lake, err := store.OpenLake(dst, false)
@@ -102,24 +102,4 @@ func freshLake(t testing.TB) store.Lake {
 		t.Fatal(err)
 	}
 	return lake
-}
-
-// copyTree copies regular files; hard links would do, but a test that
-// breaks one must not break the others.
-func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
 }

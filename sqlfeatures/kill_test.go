@@ -1,7 +1,6 @@
 package sqlfeatures
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,11 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/spysql/spysql/engine/store"
+	"github.com/spysql/spysql/internal/testkit"
 )
 
 // killChild starts a child build and SIGKILLs it when it prints "PAUSED
@@ -21,49 +20,7 @@ import (
 // still running when killed.
 func killChild(t *testing.T, job childJob, delay time.Duration) bool {
 	t.Helper()
-	cmd := childCmd(t, job)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	paused := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if strings.HasPrefix(sc.Text(), "PAUSED ") {
-				close(paused)
-			}
-		}
-	}()
-	wait := make(chan error, 1)
-	go func() { wait <- cmd.Wait() }()
-	var timer <-chan time.Time
-	if job.PauseAt == "" {
-		timer = time.After(delay)
-	} else {
-		timer = time.After(60 * time.Second)
-	}
-	select {
-	case <-paused:
-	case <-timer:
-		if job.PauseAt != "" {
-			cmd.Process.Kill()
-			t.Fatalf("child never reached %s", job.PauseAt)
-		}
-	case err := <-wait:
-		if job.PauseAt != "" {
-			t.Fatalf("child exited before %s: %v", job.PauseAt, err)
-		}
-		return false
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	<-wait
-	return true
+	return testkit.KillChild(t, childCmd(t, job), job.PauseAt, delay)
 }
 
 // checkVisible asserts what a reader can see of a version is whole: every

@@ -8,11 +8,11 @@ import (
 	"os"
 	"os/exec"
 	"testing"
-	"time"
 
 	"github.com/spysql/spysql/engine/calendar"
 	"github.com/spysql/spysql/engine/duck"
 	"github.com/spysql/spysql/engine/store"
+	"github.com/spysql/spysql/internal/testkit"
 )
 
 // childEnv selects a child mode: the test binary re-executes itself to
@@ -33,19 +33,11 @@ type childJob struct {
 }
 
 func TestMain(m *testing.M) {
-	if job := os.Getenv(childEnv); job != "" {
-		os.Exit(runChild(job))
-	}
-	dir, err := os.MkdirTemp("", "sqlfeatures-fixture-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	fixtureRoot = dir
-	writeFixtureLake(&mainTB{}, dir, fixtureDates)
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	os.Exit(testkit.RunMain(m, childEnv, "sqlfeatures-fixture-", runChild, func(dir string) error {
+		fixtureRoot = dir
+		writeFixtureLake(testkit.MainTB{}, dir, fixtureDates)
+		return nil
+	}))
 }
 
 // runChild runs one child job and returns the exit code: 0 ok, 3 when the
@@ -92,12 +84,7 @@ func runChild(spec string) int {
 		}
 		opts := BuildOptions{Dates: dates, Force: job.Force, Engine: duck.Config{Threads: job.Threads}}
 		if job.PauseAt != "" {
-			opts.pause = func(point string) {
-				if point == job.PauseAt {
-					fmt.Printf("PAUSED %s\n", point)
-					time.Sleep(time.Hour)
-				}
-			}
+			opts.pause = testkit.Pauser(job.PauseAt)
 		}
 		if _, err := Build(ctx, lake, b, opts); err != nil {
 			fmt.Fprintln(os.Stderr, "child:", err)
@@ -112,24 +99,5 @@ func runChild(spec string) int {
 // childCmd prepares a re-execution of the test binary running job.
 func childCmd(t testing.TB, job childJob, env ...string) *exec.Cmd {
 	t.Helper()
-	spec, err := json.Marshal(job)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(append(os.Environ(), childEnv+"="+string(spec)), env...)
-	return cmd
-}
-
-// mainTB lets TestMain use helpers written for tests: failures exit.
-type mainTB struct{ testing.TB }
-
-func (mainTB) Helper() {}
-func (mainTB) Fatal(args ...any) {
-	fmt.Fprintln(os.Stderr, args...)
-	os.Exit(1)
-}
-func (mainTB) Fatalf(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, format+"\n", args...)
-	os.Exit(1)
+	return testkit.ChildCommand(t, childEnv, job, env...)
 }

@@ -1,64 +1,21 @@
 package gold
 
 import (
-	"os"
-
-	"bufio"
 	"context"
 	"math/rand/v2"
-	"strings"
-	"syscall"
+	"os"
 	"testing"
 	"time"
 
 	"github.com/spysql/spysql/engine/store"
+	"github.com/spysql/spysql/internal/testkit"
 )
 
 // killChild runs a child promotion and SIGKILLs it once it prints PAUSED
 // (job.PauseAt set) or after delay; false if it finished first.
 func killChild(t *testing.T, job childJob, delay time.Duration) bool {
 	t.Helper()
-	cmd := childCmd(t, job)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	paused := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if strings.HasPrefix(sc.Text(), "PAUSED ") {
-				close(paused)
-			}
-		}
-	}()
-	wait := make(chan error, 1)
-	go func() { wait <- cmd.Wait() }()
-	timer := time.After(delay)
-	if job.PauseAt != "" {
-		timer = time.After(2 * time.Minute)
-	}
-	select {
-	case <-paused:
-	case <-timer:
-		if job.PauseAt != "" {
-			cmd.Process.Kill()
-			t.Fatalf("child never reached %s", job.PauseAt)
-		}
-	case err := <-wait:
-		if job.PauseAt != "" {
-			t.Fatalf("child exited before %s: %v", job.PauseAt, err)
-		}
-		return false
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	<-wait
-	return true
+	return testkit.KillChild(t, childCmd(t, job), job.PauseAt, delay)
 }
 
 // TestKillPromotion kills child promotions at every step and at random

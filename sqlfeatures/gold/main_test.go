@@ -10,12 +10,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/spysql/spysql/engine/calendar"
 	"github.com/spysql/spysql/engine/duck"
 	"github.com/spysql/spysql/engine/store"
 	"github.com/spysql/spysql/engine/watch"
+	"github.com/spysql/spysql/internal/testkit"
 	"github.com/spysql/spysql/sqlfeatures"
 )
 
@@ -43,23 +43,10 @@ type childJob struct {
 }
 
 func TestMain(m *testing.M) {
-	if spec := os.Getenv(childEnv); spec != "" {
-		os.Exit(runChild(spec))
-	}
-	dir, err := os.MkdirTemp("", "gold-fixture-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	fixtureRoot = dir
-	if err := writeFixture(dir); err != nil {
-		fmt.Fprintln(os.Stderr, "fixture:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	os.Exit(testkit.RunMain(m, childEnv, "gold-fixture-", runChild, func(dir string) error {
+		fixtureRoot = dir
+		return writeFixture(dir)
+	}))
 }
 
 func runChild(spec string) int {
@@ -73,12 +60,7 @@ func runChild(spec string) int {
 		fmt.Fprintln(os.Stderr, "child:", err)
 		return 1
 	}
-	pause := func(p string) {
-		if p == job.PauseAt {
-			fmt.Printf("PAUSED %s\n", p)
-			time.Sleep(time.Hour)
-		}
-	}
+	pause := testkit.Pauser(job.PauseAt)
 	if job.Mode == "rollback" {
 		if _, err := Rollback(context.Background(), lake, RollbackOptions{Dataset: job.Dataset, pause: pause}); err != nil {
 			fmt.Fprintln(os.Stderr, "child:", err)
@@ -162,7 +144,7 @@ func buildVersion(ctx context.Context, lake store.Lake, manifest string, dates [
 func freshLake(t testing.TB) store.Lake {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), "lake")
-	if err := copyTree(fixtureRoot, dst); err != nil {
+	if err := testkit.CopyTree(fixtureRoot, dst); err != nil {
 		t.Fatal(err)
 	}
 	lake, err := store.OpenLake(dst, false)
@@ -172,41 +154,10 @@ func freshLake(t testing.TB) store.Lake {
 	return lake
 }
 
-func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		if d.Type()&os.ModeSymlink != 0 {
-			l, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(l, target)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
-}
-
 // childCmd re-executes the test binary to run job.
 func childCmd(t testing.TB, job childJob) *exec.Cmd {
 	t.Helper()
-	spec, err := json.Marshal(job)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"="+string(spec))
-	return cmd
+	return testkit.ChildCommand(t, childEnv, job)
 }
 
 // openDB opens an engine on lake with the Gold catalog.
