@@ -1,20 +1,18 @@
 package sqlfeatures
 
 import (
-	"bufio"
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/spysql/spysql/engine/calendar"
-	"github.com/spysql/spysql/engine/duck"
 	"github.com/spysql/spysql/engine/store"
+	"github.com/spysql/spysql/internal/testkit"
 )
 
 // The benchmarks build the tape bundle (every ES trade joined ASOF to the
@@ -39,27 +37,16 @@ func benchLake(b *testing.B) store.Lake {
 	if scale == "" {
 		scale = "1"
 	}
-	marker := filepath.Join(dir, fmt.Sprintf(".spysql-bench-%s-%s-x%s", benchGenStart, benchGenEnd, scale))
-	if _, err := os.Stat(marker); err != nil {
-		b.Logf("generating %s..%s at scale %s into %s (once)", benchGenStart, benchGenEnd, scale, dir)
+	marker := fmt.Sprintf(".spysql-bench-%s-%s-x%s", benchGenStart, benchGenEnd, scale)
+	return testkit.CachedLake(b, dir, marker, func(dir string) error {
 		cmd := exec.Command("go", "run", "./cmd/spysql", "--lake", dir, "gen",
 			"--start", benchGenStart, "--end", benchGenEnd, "--scale", scale, "--seed", "1")
 		cmd.Dir = ".."
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			b.Fatal(err)
-		}
 		if out, err := cmd.CombinedOutput(); err != nil {
-			b.Fatalf("spysql gen: %v\n%s", err, out)
+			return fmt.Errorf("spysql gen: %v\n%s", err, out)
 		}
-		if err := os.WriteFile(marker, nil, 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
-	lake, err := store.OpenLake(dir, false)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return lake
+		return nil
+	})
 }
 
 // benchDates are the first n trading days from benchFirstDate.
@@ -78,65 +65,15 @@ func benchDates(b *testing.B, n int) []calendar.Date {
 	return days[:n]
 }
 
-// resetPeakRSS starts a new peak-RSS measurement (Linux: writing 5 to
-// clear_refs resets VmHWM to the current RSS).
-func resetPeakRSS() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0o644) }
-
-// peakRSS is VmHWM in MiB.
-func peakRSS() float64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
-			return kb / 1024
-		}
-	}
-	return 0
-}
-
 // directCopy is the baseline: DuckDB running the bundle's final SELECT for
 // one date straight into a Parquet file, with the same scoping, variables
 // and views, the same RTH filter, order and writer settings, all threads.
-func directCopy(ctx context.Context, lake store.Lake, b *Bundle, s calendar.Session, out string, threads int) error {
-	db, err := duck.Open(ctx, lake, duck.Config{Threads: threads})
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	scope := []calendar.Date{s.Date}
-	for range b.Manifest.Source.LookbackDays {
-		p, err := db.Calendar().PrevTradingDay(scope[0])
-		if err != nil {
-			return err
-		}
-		scope = append([]calendar.Date{p}, scope...)
-	}
-	if err := db.RegisterBronze(ctx, scope); err != nil {
-		return err
-	}
-	conn, err := db.SQL().Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	if err := Install(ctx, conn, b); err != nil {
-		return err
-	}
-	key := make([]string, len(b.Manifest.Output.Key))
-	for i, k := range b.Manifest.Output.Key {
-		key[i] = duck.QuoteIdent(k)
-	}
-	stmt := fmt.Sprintf(`COPY (SELECT * FROM %s WHERE ts_event_ns >= %d AND ts_event_ns < %d ORDER BY %s)
-		TO %s (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3, ROW_GROUP_SIZE %d)`,
-		duck.QuoteIdent(b.Manifest.Output.View), s.RTHOpen.UnixNano(), s.RTHClose.UnixNano(),
-		strings.Join(key, ", "), sqlString(out), store.RowGroupRows)
-	_, err = conn.ExecContext(ctx, stmt)
-	return err
+func directCopy(lake store.Lake, b *Bundle) testkit.DirectCopy {
+	return testkit.DirectCopy{Lake: lake, LookbackDays: b.Manifest.Source.LookbackDays,
+		View: b.Manifest.Output.View, Key: b.Manifest.Output.Key,
+		Install: func(ctx context.Context, conn *sql.Conn, _ calendar.Date) error {
+			return Install(ctx, conn, b)
+		}}
 }
 
 // BenchmarkSilverOverhead builds one scale-1 day with the builder and with
@@ -151,48 +88,35 @@ func BenchmarkSilverOverhead(b *testing.B) {
 	ctx := context.Background()
 	out := filepath.Join(b.TempDir(), "direct.parquet")
 	id := bundle.Manifest.ID()
-	var direct, built time.Duration
-	var directRSS, builtRSS float64
+	var direct, built testkit.Side
 	var rows int64
 	runDirect := func() {
 		os.Remove(out)
-		resetPeakRSS()
-		t0 := time.Now()
-		if err := directCopy(ctx, lake, bundle, sess, out, 0); err != nil {
-			b.Fatal(err)
-		}
-		direct += time.Since(t0)
-		directRSS = max(directRSS, peakRSS())
+		direct.Run(func() {
+			if err := directCopy(lake, bundle).Run(ctx, sess, out); err != nil {
+				b.Fatal(err)
+			}
+		})
 	}
 	runBuild := func() {
 		os.RemoveAll(lake.VersionDir(id))
-		resetPeakRSS()
-		t0 := time.Now()
-		res, err := Build(ctx, lake, bundle, BuildOptions{Dates: day})
-		if err != nil {
-			b.Fatal(err)
-		}
-		built += time.Since(t0)
-		builtRSS = max(builtRSS, peakRSS())
-		rows = res.Built[0].Rows
+		built.Run(func() {
+			res, err := Build(ctx, lake, bundle, BuildOptions{Dates: day})
+			if err != nil {
+				b.Fatal(err)
+			}
+			rows = res.Built[0].Rows
+		})
 	}
 	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if i%2 == 0 {
-			runDirect()
-			runBuild()
-		} else {
-			runBuild()
-			runDirect()
-		}
-	}
+	testkit.Interleave(b.N, runDirect, runBuild)
 	b.StopTimer()
 	n := float64(b.N)
-	b.ReportMetric(built.Seconds()/direct.Seconds(), "build/direct")
-	b.ReportMetric(built.Seconds()*1000/n, "build-ms")
-	b.ReportMetric(direct.Seconds()*1000/n, "direct-ms")
-	b.ReportMetric(builtRSS, "build-peakRSS-MiB")
-	b.ReportMetric(directRSS, "direct-peakRSS-MiB")
+	b.ReportMetric(built.Time.Seconds()/direct.Time.Seconds(), "build/direct")
+	b.ReportMetric(built.Time.Seconds()*1000/n, "build-ms")
+	b.ReportMetric(direct.Time.Seconds()*1000/n, "direct-ms")
+	b.ReportMetric(built.PeakMiB, "build-peakRSS-MiB")
+	b.ReportMetric(direct.PeakMiB, "direct-peakRSS-MiB")
 	b.ReportMetric(float64(rows), "rows/date")
 }
 
@@ -211,10 +135,10 @@ func BenchmarkSilverScaling(b *testing.B) {
 			var rss float64
 			for i := 0; i < b.N; i++ {
 				os.RemoveAll(lake.VersionDir(bundle.Manifest.ID()))
-				resetPeakRSS()
+				testkit.ResetPeakRSS()
 				opts := BuildOptions{Dates: days, Progress: func(Progress) {
-					rss = max(rss, peakRSS())
-					resetPeakRSS()
+					rss = max(rss, testkit.PeakRSS())
+					testkit.ResetPeakRSS()
 				}}
 				t0 := time.Now()
 				res, err := Build(ctx, lake, bundle, opts)
@@ -222,7 +146,7 @@ func BenchmarkSilverScaling(b *testing.B) {
 					b.Fatal(err)
 				}
 				total += time.Since(t0)
-				rss = max(rss, peakRSS())
+				rss = max(rss, testkit.PeakRSS())
 				if len(res.Built) != n {
 					b.Fatalf("built %d dates, want %d", len(res.Built), n)
 				}
