@@ -92,7 +92,7 @@ func (bd *builder) buildDate(ctx context.Context, s calendar.Session) (*DateSumm
 	if err != nil {
 		return nil, err
 	}
-	if err := writeSynced(store.StagingMeta(staging), data); err != nil {
+	if err := store.WriteSynced(store.StagingMeta(staging), data); err != nil {
 		return nil, err
 	}
 	if err := store.SyncDir(staging); err != nil {
@@ -238,23 +238,6 @@ func syncAndHash(path string) (string, int64, error) {
 		return "", 0, fmt.Errorf("hash %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), n, nil
-}
-
-// writeSynced writes a new file and fsyncs it.
-func writeSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("sync %s: %w", path, err)
-	}
-	return f.Close()
 }
 
 // recordedManifest is the manifest as given plus its fingerprint, as kept

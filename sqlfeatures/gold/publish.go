@@ -54,7 +54,7 @@ func (s *staging) publish(m *Metadata, pause func(string)) error {
 	if err != nil {
 		return err
 	}
-	if err := writeSynced(store.GoldStagedMetadata(s.dir, s.name), enc); err != nil {
+	if err := store.WriteSynced(store.GoldStagedMetadata(s.dir, s.name), enc); err != nil {
 		return err
 	}
 	pause("staged")
@@ -157,23 +157,6 @@ func replaceSymlink(lake store.Lake, name, target, path string) error {
 		return fmt.Errorf("dataset %s: link %s: %w", name, path, err)
 	}
 	return store.SyncDir(filepath.Dir(path))
-}
-
-// writeSynced writes a new file and fsyncs it.
-func writeSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("sync %s: %w", path, err)
-	}
-	return f.Close()
 }
 
 // syncFile fsyncs a file written by DuckDB.

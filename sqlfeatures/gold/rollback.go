@@ -103,5 +103,5 @@ func linkOrCopy(src, dst string) error {
 	if err != nil {
 		return err
 	}
-	return writeSynced(dst, data)
+	return store.WriteSynced(dst, data)
 }
