@@ -195,19 +195,7 @@ func (bd *builder) writeDate(ctx context.Context, db *duck.DB, s calendar.Sessio
 
 // copyOut writes the temp table to part, ordered by the key, with one
 // thread so row groups and bytes never depend on scheduling.
-func (bd *builder) copyOut(ctx context.Context, conn *sql.Conn, date, part string) (err error) {
-	var threads string
-	if err := conn.QueryRowContext(ctx, "SELECT CAST(current_setting('threads') AS VARCHAR)").Scan(&threads); err != nil {
-		return fmt.Errorf("threads: %w", err)
-	}
-	if _, err := conn.ExecContext(ctx, "SET threads = 1"); err != nil {
-		return fmt.Errorf("set threads: %w", err)
-	}
-	defer func() {
-		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "SET threads = "+threads); rerr != nil && err == nil {
-			err = fmt.Errorf("restore threads: %w", rerr)
-		}
-	}()
+func (bd *builder) copyOut(ctx context.Context, conn *sql.Conn, date, part string) error {
 	m := bd.b.Manifest
 	key := make([]string, len(m.Output.Key))
 	for i, k := range m.Output.Key {
@@ -216,10 +204,12 @@ func (bd *builder) copyOut(ctx context.Context, conn *sql.Conn, date, part strin
 	copyStmt := fmt.Sprintf(`COPY (SELECT * FROM temp.%s ORDER BY %s) TO %s (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3, ROW_GROUP_SIZE %d, KV_METADATA {spysql_version_id: %s, spysql_fingerprint: %s, spysql_date: %s})`,
 		outTable, strings.Join(key, ", "), sqlString(part), store.RowGroupRows,
 		sqlString(m.ID()), sqlString(bd.b.Fingerprint), sqlString(date))
-	if _, err := conn.ExecContext(ctx, copyStmt); err != nil {
-		return fmt.Errorf("write %s: %s", part, duck.FirstLine(err))
-	}
-	return nil
+	return duck.SingleThreaded(ctx, conn, func() error {
+		if _, err := conn.ExecContext(ctx, copyStmt); err != nil {
+			return fmt.Errorf("write %s: %s", part, duck.FirstLine(err))
+		}
+		return nil
+	})
 }
 
 // syncAndHash fsyncs a file and returns its sha256 and size.

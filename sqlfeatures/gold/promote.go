@@ -294,24 +294,12 @@ func nullLimits(m *sqlfeatures.Manifest) map[string]float64 {
 // writeDataset writes the selected dates of the version to file, sorted by
 // the key, with one thread so the bytes never depend on scheduling. Each
 // row gets its trading date as a DATE column, date.
-func writeDataset(ctx context.Context, conn *sql.Conn, lake store.Lake, v *sqlfeatures.VersionDetail, dates []string, file string) (err error) {
+func writeDataset(ctx context.Context, conn *sql.Conn, lake store.Lake, v *sqlfeatures.VersionDetail, dates []string, file string) error {
 	parts := make([]string, len(dates))
 	for i, d := range dates {
 		parts[i] = fmt.Sprintf("SELECT *, DATE %s AS date FROM read_parquet(%s, hive_partitioning = false)",
 			sqlString(d), sqlString(lake.VersionDatePart(v.ID, d)))
 	}
-	var threads string
-	if err := conn.QueryRowContext(ctx, "SELECT CAST(current_setting('threads') AS VARCHAR)").Scan(&threads); err != nil {
-		return fmt.Errorf("threads: %w", err)
-	}
-	if _, err := conn.ExecContext(ctx, "SET threads = 1"); err != nil {
-		return fmt.Errorf("set threads: %w", err)
-	}
-	defer func() {
-		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "SET threads = "+threads); rerr != nil && err == nil {
-			err = fmt.Errorf("restore threads: %w", rerr)
-		}
-	}()
 	order := make([]string, 0, len(v.Manifest.Output.Key)+1)
 	for _, k := range v.Manifest.Output.Key {
 		order = append(order, duck.QuoteIdent(k))
@@ -320,10 +308,12 @@ func writeDataset(ctx context.Context, conn *sql.Conn, lake store.Lake, v *sqlfe
 	stmt := fmt.Sprintf(`COPY (SELECT * FROM (%s) ORDER BY %s) TO %s (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3, ROW_GROUP_SIZE %d, KV_METADATA {spysql_source_version: %s, spysql_fingerprint: %s})`,
 		strings.Join(parts, " UNION ALL "), strings.Join(order, ", "), sqlString(file), store.RowGroupRows,
 		sqlString(v.ID), sqlString(v.Fingerprint))
-	if _, err := conn.ExecContext(ctx, stmt); err != nil {
-		return fmt.Errorf("write %s: %s", file, duck.FirstLine(err))
-	}
-	return nil
+	return duck.SingleThreaded(ctx, conn, func() error {
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("write %s: %s", file, duck.FirstLine(err))
+		}
+		return nil
+	})
 }
 
 // inspectLocked reads a version and takes its build lock, so no build
