@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/spysql/spysql/engine/duck"
+	"github.com/spysql/spysql/engine/store"
 )
 
 // fileChecks are what promote gates on and validate re-checks, measured
@@ -135,6 +136,23 @@ func describe(ctx context.Context, conn *sql.Conn, query string) ([]Column, erro
 		out = append(out, Column{Name: fmt.Sprint(vals[0]), Type: fmt.Sprint(vals[1])})
 	}
 	return out, rows.Err()
+}
+
+// openConn opens a DuckDB on the lake and one connection to it; done
+// closes both.
+func openConn(ctx context.Context, lake store.Lake, cfg duck.Config) (conn *sql.Conn, done func(), err error) {
+	db, err := duck.Open(ctx, lake, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	if conn, err = db.SQL().Conn(ctx); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return conn, func() {
+		conn.Close()
+		db.Close()
+	}, nil
 }
 
 // hashFile is the sha256 and size of a file.

@@ -97,16 +97,11 @@ func Evaluate(ctx context.Context, lake store.Lake, opts EvaluateOptions) (*Eval
 		return nil, err
 	}
 	defer lk.release()
-	db, err := duck.Open(ctx, lake, opts.Engine)
+	conn, closeConn, err := openConn(ctx, lake, opts.Engine)
 	if err != nil {
 		return nil, err
 	}
-	defer db.Close()
-	conn, err := db.SQL().Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
+	defer closeConn()
 	res := &EvaluateResult{Version: v.ID, Dates: dates, Outcomes: map[string]int64{}}
 	if err := screen(ctx, conn, lake, v, dates, features, label, positive); err != nil {
 		return nil, fmt.Errorf("evaluate %s: %w", v.ID, err)

@@ -136,16 +136,11 @@ func Promote(ctx context.Context, lake store.Lake, opts PromoteOptions) (*Promot
 	}
 	defer st.discard()
 	file := st.data()
-	db, err := duck.Open(ctx, lake, opts.Engine)
+	conn, closeConn, err := openConn(ctx, lake, opts.Engine)
 	if err != nil {
 		return nil, err
 	}
-	defer db.Close()
-	conn, err := db.SQL().Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
+	defer closeConn()
 	log.Debug("writing", "dataset", name, "version", v.ID, "dates", len(dates))
 	if err := writeDataset(ctx, conn, lake, v, dates, file); err != nil {
 		return nil, fmt.Errorf("promote %s to %s: %w", v.ID, name, err)

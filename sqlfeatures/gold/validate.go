@@ -52,16 +52,11 @@ func Validate(ctx context.Context, lake store.Lake, name string, cfg duck.Config
 		}
 	}
 	if err == nil {
-		db, err := duck.Open(ctx, lake, cfg)
+		conn, closeConn, err := openConn(ctx, lake, cfg)
 		if err != nil {
 			return nil, err
 		}
-		defer db.Close()
-		conn, err := db.SQL().Conn(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer conn.Close()
+		defer closeConn()
 		c, err := checkFile(ctx, conn, path, m.Key, m.NullLimits)
 		if err != nil {
 			fail("read %s: %v", path, err)
