@@ -10,9 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/spysql/spysql/engine/calendar"
 	"github.com/spysql/spysql/engine/duck"
-	"github.com/spysql/spysql/sqlfeatures"
 	"github.com/spysql/spysql/sqlfeatures/gold"
 )
 
@@ -33,12 +31,9 @@ not redone.`,
 		Example: `  spysql bootstrap --dates 2025-12-15..2025-12-19`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var dates []calendar.Date
-			if datesSpec != "" {
-				var err error
-				if dates, err = sqlfeatures.ParseDates(datesSpec); err != nil {
-					return err
-				}
+			dates, err := optionalDates(datesSpec)
+			if err != nil {
+				return err
 			}
 			lake, err := g.openLake(false)
 			if err != nil {

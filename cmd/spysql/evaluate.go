@@ -7,9 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/spysql/spysql/engine/calendar"
 	"github.com/spysql/spysql/engine/duck"
-	"github.com/spysql/spysql/sqlfeatures"
 	"github.com/spysql/spysql/sqlfeatures/gold"
 )
 
@@ -31,12 +29,9 @@ metrics of experiment EXP (lake.experiments, spysql experiments).`,
   spysql query "SELECT name, auc FROM gold.backtests WHERE kind = 'feature' ORDER BY auc DESC"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var dates []calendar.Date
-			if datesSpec != "" {
-				var err error
-				if dates, err = sqlfeatures.ParseDates(datesSpec); err != nil {
-					return err
-				}
+			dates, err := optionalDates(datesSpec)
+			if err != nil {
+				return err
 			}
 			lake, err := g.openLake(false)
 			if err != nil {

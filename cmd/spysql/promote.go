@@ -6,9 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/spysql/spysql/engine/calendar"
 	"github.com/spysql/spysql/engine/duck"
-	"github.com/spysql/spysql/sqlfeatures"
 	"github.com/spysql/spysql/sqlfeatures/gold"
 )
 
@@ -34,12 +32,9 @@ same version and dates again changes nothing.`,
 			if dataset == "" {
 				return errors.New("--dataset is required")
 			}
-			var dates []calendar.Date
-			if datesSpec != "" {
-				var err error
-				if dates, err = sqlfeatures.ParseDates(datesSpec); err != nil {
-					return err
-				}
+			dates, err := optionalDates(datesSpec)
+			if err != nil {
+				return err
 			}
 			lake, err := g.openLake(false)
 			if err != nil {
