@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"testing"
 
 	"github.com/spysql/spysql/engine/calendar"
@@ -93,13 +92,5 @@ func sharedFixture(t testing.TB) string {
 // freshLake copies the shared fixture's Bronze into a new lake.
 func freshLake(t testing.TB) store.Lake {
 	t.Helper()
-	dst := filepath.Join(t.TempDir(), "lake")
-	if err := testkit.CopyTree(filepath.Join(sharedFixture(t), "bronze"), filepath.Join(dst, "bronze")); err != nil {
-		t.Fatal(err)
-	}
-	lake, err := store.OpenLake(dst, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return lake
+	return testkit.CopyLake(t, sharedFixture(t), "bronze")
 }

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/spysql/spysql/engine/store"
 )
 
 // RunMain is a TestMain body for packages whose tests share one fixture
@@ -44,6 +46,27 @@ func (MainTB) Fatal(args ...any) {
 func (MainTB) Fatalf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, format+"\n", args...)
 	os.Exit(1)
+}
+
+// CopyLake copies the fixture lake at src (only its top-level
+// directories dirs, when named) into a new lake in the test's temporary
+// directory and opens it.
+func CopyLake(t testing.TB, src string, dirs ...string) store.Lake {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), "lake")
+	if len(dirs) == 0 {
+		dirs = []string{"."}
+	}
+	for _, d := range dirs {
+		if err := CopyTree(filepath.Join(src, d), filepath.Join(dst, d)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lake, err := store.OpenLake(dst, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lake
 }
 
 // CopyTree copies the tree at src to dst: directories, regular files (as

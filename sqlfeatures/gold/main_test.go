@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/spysql/spysql/engine/calendar"
@@ -143,15 +142,7 @@ func buildVersion(ctx context.Context, lake store.Lake, manifest string, dates [
 // freshLake copies the fixture lake for one test.
 func freshLake(t testing.TB) store.Lake {
 	t.Helper()
-	dst := filepath.Join(t.TempDir(), "lake")
-	if err := testkit.CopyTree(fixtureRoot, dst); err != nil {
-		t.Fatal(err)
-	}
-	lake, err := store.OpenLake(dst, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return lake
+	return testkit.CopyLake(t, fixtureRoot)
 }
 
 // childCmd re-executes the test binary to run job.
