@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"time"
+	"unsafe"
 
 	json "github.com/goccy/go-json"
 
@@ -63,9 +64,13 @@ func priceSize(subject string, price float64, size int64) error {
 // DecodeFuturesTrade decodes a market.futures.trades.<key> payload.
 // Required: ts_event_ns, ts_recv_ns, source, instrument, price, size.
 func DecodeFuturesTrade(subject, key string, data []byte) (store.FuturesTrade, error) {
-	m := FuturesTradeJSON{TsEventNS: missing, TsRecvNS: missing, Price: math.NaN(), Size: missing}
-	if err := unmarshal(subject, data, &m); err != nil {
-		return store.FuturesTrade{}, err
+	unset := FuturesTradeJSON{TsEventNS: missing, TsRecvNS: missing, Price: math.NaN(), Size: missing}
+	m := unset
+	if !decodeFlat(data, futuresTradeFields, unsafe.Pointer(&m)) {
+		m = unset
+		if err := unmarshal(subject, data, &m); err != nil {
+			return store.FuturesTrade{}, err
+		}
 	}
 	if err := common(subject, m.TsEventNS, m.TsRecvNS, m.Source); err != nil {
 		return store.FuturesTrade{}, err
@@ -84,9 +89,13 @@ func DecodeFuturesTrade(subject, key string, data []byte) (store.FuturesTrade, e
 // ts_event_ns, ts_recv_ns, source, instrument, action, side, size; price
 // may be absent (an undefined price, stored as NULL like zero).
 func DecodeMBP10(subject, key string, data []byte) (store.MBP10, error) {
-	m := MBP10JSON{TsEventNS: missing, TsRecvNS: missing, Size: missing}
-	if err := unmarshal(subject, data, &m); err != nil {
-		return store.MBP10{}, err
+	unset := MBP10JSON{TsEventNS: missing, TsRecvNS: missing, Size: missing}
+	m := unset
+	if !decodeFlat(data, mbp10Fields, unsafe.Pointer(&m)) {
+		m = unset
+		if err := unmarshal(subject, data, &m); err != nil {
+			return store.MBP10{}, err
+		}
 	}
 	if err := common(subject, m.TsEventNS, m.TsRecvNS, m.Source); err != nil {
 		return store.MBP10{}, err
