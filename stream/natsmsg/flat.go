@@ -30,6 +30,7 @@ const (
 // flatField is one JSON key of a struct and where its value goes.
 type flatField struct {
 	name string
+	key  string // "name": as the encoders write it
 	kind flatKind
 	off  uintptr
 }
@@ -61,7 +62,7 @@ func flatFields[T any]() []flatField {
 		default:
 			continue
 		}
-		out = append(out, flatField{name: name, kind: k, off: f.Offset})
+		out = append(out, flatField{name: name, key: `"` + name + `":`, kind: k, off: f.Offset})
 	}
 	if len(out) > 128 {
 		panic("natsmsg: flatFields supports at most 128 fields")
@@ -88,6 +89,11 @@ func skipSpace(data []byte, i int) int {
 	return i
 }
 
+// hasPrefixAt reports whether data[i:] starts with s.
+func hasPrefixAt(data []byte, i int, s string) bool {
+	return len(data)-i >= len(s) && string(data[i:i+len(s)]) == s
+}
+
 // decodeFlat fills *v (a struct whose fields are fields) from data and
 // reports true, or reports false, possibly having written some fields,
 // when the caller must decode data with the JSON library instead.
@@ -107,44 +113,49 @@ func decodeFlat(data []byte, fields []flatField, v unsafe.Pointer) bool {
 	}
 	next := 0 // the field expected next, in encoding order
 	for {
-		// Key: a plain ASCII string naming a field exactly.
-		if i >= n || data[i] != '"' {
-			return false
-		}
-		i++
-		start := i
-		for i < n && data[i] != '"' {
-			if c := data[i]; c == '\\' || c < 0x20 || c >= 0x80 {
+		// Key: a plain ASCII string naming a field exactly. The field
+		// after the last one is tried first, as the encoders write it.
+		fi := -1
+		if next < len(fields) && hasPrefixAt(data, i, fields[next].key) {
+			fi = next
+			i += len(fields[next].key)
+		} else {
+			if i >= n || data[i] != '"' {
 				return false
 			}
 			i++
-		}
-		if i >= n {
-			return false
-		}
-		key := data[start:i]
-		i++
-		fi := -1
-		if next < len(fields) && fields[next].name == string(key) {
-			fi = next
-		} else {
+			start := i
+			for i < n && data[i] != '"' {
+				if c := data[i]; c == '\\' || c < 0x20 || c >= 0x80 {
+					return false
+				}
+				i++
+			}
+			if i >= n {
+				return false
+			}
+			key := data[start:i]
+			i++
 			for j := range fields {
 				if fields[j].name == string(key) {
 					fi = j
 					break
 				}
 			}
+			if fi < 0 {
+				return false
+			}
+			i = skipSpace(data, i)
+			if i >= n || data[i] != ':' {
+				return false
+			}
+			i++
 		}
-		if fi < 0 || seen[fi/64]&(1<<(fi%64)) != 0 {
+		if seen[fi/64]&(1<<(fi%64)) != 0 {
 			return false
 		}
 		seen[fi/64] |= 1 << (fi % 64)
 		next = fi + 1
-		i = skipSpace(data, i)
-		if i >= n || data[i] != ':' {
-			return false
-		}
-		i++
 		i = skipSpace(data, i)
 		if i >= n {
 			return false
