@@ -52,6 +52,8 @@ type rows interface {
 	write(ctx context.Context, lake store.Lake, dir, name string, meta parquet.WriterOption) (store.PublishResult, error)
 	// filter keeps the rows i (in arrival order) for which keep is true.
 	filter(keep func(i int) bool)
+	// reset empties the buffer, keeping its room.
+	reset()
 }
 
 // appender adds one record of type T.
@@ -74,6 +76,7 @@ type bronzeRows[T store.Record] struct{ recs []T }
 func (b *bronzeRows[T]) len() int                     { return len(b.recs) }
 func (b *bronzeRows[T]) push(r T)                     { b.recs = append(b.recs, r) }
 func (b *bronzeRows[T]) filter(keep func(i int) bool) { b.recs = filterSlice(b.recs, keep) }
+func (b *bronzeRows[T]) reset()                       { clear(b.recs); b.recs = b.recs[:0] }
 
 func (b *bronzeRows[T]) write(ctx context.Context, lake store.Lake, _, name string, meta parquet.WriterOption) (store.PublishResult, error) {
 	files, err := store.WriteBronze(ctx, lake, b.recs, name, meta)
@@ -95,6 +98,7 @@ type signalRows struct{ recs []natsmsg.Signal }
 func (b *signalRows) len() int                     { return len(b.recs) }
 func (b *signalRows) push(r natsmsg.Signal)        { b.recs = append(b.recs, r) }
 func (b *signalRows) filter(keep func(i int) bool) { b.recs = filterSlice(b.recs, keep) }
+func (b *signalRows) reset()                       { clear(b.recs); b.recs = b.recs[:0] }
 
 // write sorts by (ts_event_ns, level_kind, level_price, ts_recv_ns) and
 // publishes one ZSTD Parquet file through a temp file, fsync and rename.
@@ -139,6 +143,19 @@ type part struct {
 	dir, name string
 	written   []uint64
 	dropped   []uint64
+}
+
+// maxSpare is how many written parts of one kind a pipeline keeps for
+// reuse, so a steady stream stops growing buffers and the memory stays
+// what the buffer settings allow.
+const maxSpare = 4
+
+// reuse readies a written part for partition k, keeping its slices' room.
+func (pt *part) reuse(k partKey) {
+	pt.rows.reset()
+	clear(pt.msgs)
+	clear(pt.late)
+	*pt = part{key: k, rows: pt.rows, seqs: pt.seqs[:0], msgs: pt.msgs[:0], late: pt.late[:0], dropped: pt.dropped[:0]}
 }
 
 func newPart(k partKey) *part {

@@ -48,14 +48,18 @@ func (p *pipeline) flush(ctx context.Context, sel func(partKey) bool) error {
 			p.oldest = pt.first
 		}
 	}
-	p.inflight = true
-	p.toWriter <- &batch{parts: parts, start: time.Now()}
+	if !p.redelivered {
+		p.held = nil
+	}
+	p.redelivered = false
+	p.inflight = &batch{parts: parts, start: time.Now()}
+	p.toWriter <- p.inflight
 	return nil
 }
 
 // wait waits for the batch being written, if any, and settles it.
 func (p *pipeline) wait(ctx context.Context) error {
-	if !p.inflight {
+	if p.inflight == nil {
 		return nil
 	}
 	select {
@@ -68,7 +72,7 @@ func (p *pipeline) wait(ctx context.Context) error {
 
 // poll settles the batch being written if it is done.
 func (p *pipeline) poll() error {
-	if !p.inflight {
+	if p.inflight == nil {
 		return nil
 	}
 	select {
@@ -82,22 +86,27 @@ func (p *pipeline) poll() error {
 // settle forgets a written batch's messages and acks the copies that were
 // delivered again while it was being written.
 func (p *pipeline) settle(b *batch) error {
-	p.inflight = false
+	p.inflight = nil
 	if b.err != nil {
 		return b.err
 	}
 	for _, pt := range b.parts {
-		for _, s := range pt.seqs {
-			delete(p.held, s)
-		}
-		for _, s := range pt.dropped {
-			delete(p.held, s)
+		if p.held != nil {
+			for _, s := range pt.seqs {
+				delete(p.held, s)
+			}
+			for _, s := range pt.dropped {
+				delete(p.held, s)
+			}
 		}
 		if pt.name != "" {
 			p.seen.add(pt.dir, pt.name, pt.written)
 		}
 		for _, m := range pt.late {
 			p.ack(m)
+		}
+		if k := pt.key.kind; len(p.spare[k]) < maxSpare {
+			p.spare[k] = append(p.spare[k], pt)
 		}
 	}
 	if m := p.cfg.Metrics; m != nil {

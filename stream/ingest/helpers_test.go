@@ -31,10 +31,14 @@ import (
 
 // The test binary doubles as the ingest process of the fault tests: with
 // SPYSQL_TEST_INGEST set it runs an ingest (config from the environment)
-// until SIGINT/SIGTERM, as `spysql ingest` does, and exits.
+// until SIGINT/SIGTERM, as `spysql ingest` does, and exits. With
+// SPYSQL_BENCH_CHILD set it plays a part of the process benchmarks.
 func TestMain(m *testing.M) {
 	if os.Getenv("SPYSQL_TEST_INGEST") == "1" {
 		os.Exit(childIngest())
+	}
+	if role := os.Getenv("SPYSQL_BENCH_CHILD"); role != "" {
+		os.Exit(benchChild(role))
 	}
 	os.Exit(m.Run())
 }

@@ -78,7 +78,7 @@ func (in *Ingester) Run(ctx context.Context) error {
 		}
 		pipes = append(pipes, &pipeline{
 			in: in, cfg: cfg, stream: s.stream, accept: s.accept, cons: cons, lag: &in.lag[i],
-			parts: map[partKey]*part{}, latest: map[kindKey]int64{}, held: map[uint64]*part{},
+			parts: map[partKey]*part{}, latest: map[kindKey]int64{}, spare: map[natsmsg.Kind][]*part{},
 			seen: newWritten(s.stream),
 		})
 	}

@@ -33,16 +33,22 @@ type pipeline struct {
 
 	parts  map[partKey]*part
 	latest map[kindKey]int64 // newest hour seen per symbol
-	held   map[uint64]*part  // buffered sequences
-	rows   int
-	bytes  int
-	oldest time.Time
-	seen   *written
+	spare  map[natsmsg.Kind][]*part
+	// held maps the sequences of buffered and in-flight parts to their
+	// part. Only a redelivery can find one there, so it is built (with
+	// nothing in flight) when a redelivery comes, kept up while they come
+	// and dropped at a flush with none since.
+	held        map[uint64]*part
+	redelivered bool // since the last flush
+	rows        int
+	bytes       int
+	oldest      time.Time
+	seen        *written
 
 	// The writer goroutine and the one batch it may hold.
 	toWriter   chan *batch
 	fromWriter chan *batch
-	inflight   bool
+	inflight   *batch
 }
 
 // run pulls messages until ctx is done, then flushes what it holds.
@@ -192,16 +198,25 @@ type arrival struct {
 // add buffers record r of message a in partition k, unless the message is
 // already buffered or, redelivered, already in a published file.
 func add[T any](ctx context.Context, p *pipeline, a arrival, k partKey, r T) error {
-	if pt, ok := p.held[a.seq]; ok {
-		// Delivered again while buffered: ack this copy with the part.
-		if pt.flushing {
-			pt.late = append(pt.late, a.msg)
-		} else {
-			pt.msgs = append(pt.msgs, a.msg)
-		}
-		return nil
-	}
 	if a.redelivered {
+		p.redelivered = true
+		if p.held == nil {
+			// The writer may still change the in-flight parts: settle
+			// them first, then only the buffered parts need indexing.
+			if err := p.wait(ctx); err != nil {
+				return err
+			}
+			p.buildHeld()
+		}
+		if pt, ok := p.held[a.seq]; ok {
+			// Delivered again while buffered: ack this copy with the part.
+			if pt.flushing {
+				pt.late = append(pt.late, a.msg)
+			} else {
+				pt.msgs = append(pt.msgs, a.msg)
+			}
+			return nil
+		}
 		done, err := p.seen.has(k.dir(p.cfg.Lake), a.seq)
 		if err != nil {
 			return err
@@ -228,7 +243,7 @@ func add[T any](ctx context.Context, p *pipeline, a arrival, k partKey, r T) err
 	}
 	pt := p.parts[k]
 	if pt == nil {
-		pt = newPart(k)
+		pt = p.newPart(k)
 		pt.first = time.Now()
 		p.parts[k] = pt
 		if p.oldest.IsZero() {
@@ -239,10 +254,34 @@ func add[T any](ctx context.Context, p *pipeline, a arrival, k partKey, r T) err
 	pt.seqs = append(pt.seqs, a.seq)
 	pt.msgs = append(pt.msgs, a.msg)
 	pt.bytes += a.size
-	p.held[a.seq] = pt
+	if p.held != nil {
+		p.held[a.seq] = pt
+	}
 	p.rows++
 	p.bytes += a.size
 	return nil
+}
+
+// buildHeld indexes the sequences of the buffered parts; none may be in
+// flight.
+func (p *pipeline) buildHeld() {
+	p.held = map[uint64]*part{}
+	for _, pt := range p.parts {
+		for _, s := range pt.seqs {
+			p.held[s] = pt
+		}
+	}
+}
+
+// newPart is an empty part for k, a spare one when there is one.
+func (p *pipeline) newPart(k partKey) *part {
+	if s := p.spare[k.kind]; len(s) > 0 {
+		pt := s[len(s)-1]
+		p.spare[k.kind] = s[:len(s)-1]
+		pt.reuse(k)
+		return pt
+	}
+	return newPart(k)
 }
 
 func (p *pipeline) ack(m jetstream.Msg) {
