@@ -184,10 +184,12 @@ func bareMode(js jetstream.JetStream, mode, durable string, n int) (time.Duratio
 	return time.Since(t0), nil
 }
 
-// procRun is one finished child: its result and peak RSS.
+// procRun is one finished child: its result, peak RSS and CPU time
+// (user and system, start-up included).
 type procRun struct {
 	procResult
 	peakRSS int64 // bytes
+	cpu     time.Duration
 }
 
 // runChild runs the test binary in role with env and returns its result.
@@ -205,6 +207,7 @@ func runChild(b *testing.B, role string, env ...string) procRun {
 		b.Fatalf("%s child printed %q: %v", role, out, err)
 	}
 	r.peakRSS = cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10
+	r.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	return r
 }
 
@@ -246,7 +249,9 @@ func serverProc(b *testing.B) (string, jetstream.JetStream) {
 
 // BenchmarkIngestProc: spysql's ingest against the bare consumer, each in
 // its own process beside a nats-server process; reports the rates, their
-// ratio and the ingest's peak RSS at the default buffer settings.
+// ratio, the ingest's peak RSS at the default buffer settings and the CPU
+// each consumer process spent per message (which, unlike the rates, the
+// load of a shared machine hardly moves).
 func BenchmarkIngestProc(b *testing.B) {
 	for _, kind := range []struct {
 		name string
@@ -256,16 +261,20 @@ func BenchmarkIngestProc(b *testing.B) {
 			url, js := serverProc(b)
 			benchMessages(b, js, kind.name, kind.n)
 			var bare, spy float64
+			var bareCPU, spyCPU time.Duration
 			var rss int64
 			i := 0
 			for b.Loop() {
 				common := []string{"NATS_URL=" + url, "N=" + strconv.Itoa(kind.n)}
-				bare += runChild(b, "bare", append(common, "MODE=explicit", fmt.Sprintf("DURABLE=bare%d", i))...).Seconds
-				r := runChild(b, "spysql", append(common, "LAKE="+b.TempDir(), fmt.Sprintf("DURABLE=spysql%d", i))...)
+				r := runChild(b, "bare", append(common, "MODE=explicit", fmt.Sprintf("DURABLE=bare%d", i))...)
+				bare += r.Seconds
+				bareCPU += r.cpu
+				r = runChild(b, "spysql", append(common, "LAKE="+b.TempDir(), fmt.Sprintf("DURABLE=spysql%d", i))...)
 				if r.Rows != int64(kind.n) {
 					b.Fatalf("landed %d rows, want %d", r.Rows, kind.n)
 				}
 				spy += r.Seconds
+				spyCPU += r.cpu
 				rss = max(rss, r.peakRSS)
 				i++
 			}
@@ -274,6 +283,8 @@ func BenchmarkIngestProc(b *testing.B) {
 			b.ReportMetric(msgs/spy, "spysql-msgs/s")
 			b.ReportMetric(bare/spy, "ratio")
 			b.ReportMetric(float64(rss)/(1<<20), "spysql-peak-MiB")
+			b.ReportMetric(float64(bareCPU.Microseconds())/msgs, "bare-cpu-µs/msg")
+			b.ReportMetric(float64(spyCPU.Microseconds())/msgs, "spysql-cpu-µs/msg")
 		})
 	}
 }
@@ -299,26 +310,30 @@ func BenchmarkBareCeiling(b *testing.B) {
 	}
 }
 
-// BenchmarkIngestPeakRSS: the ingest's peak RSS with a 20,000-row buffer
-// for two MBP-10 backlogs three times apart: it follows the buffer, not
-// the backlog.
+// BenchmarkIngestPeakRSS: the ingest's peak RSS for two MBP-10 backlogs
+// three times apart, each drained with a 5,000-row and with a 20,000-row
+// buffer: it follows the buffer, not the backlog.
 func BenchmarkIngestPeakRSS(b *testing.B) {
 	for _, n := range []int{100_000, 300_000} {
 		b.Run(fmt.Sprintf("backlog=%d", n), func(b *testing.B) {
 			url, js := serverProc(b)
 			benchMessages(b, js, "mbp10", n)
-			var rss int64
+			rss := map[int]int64{}
 			i := 0
 			for b.Loop() {
-				r := runChild(b, "spysql", "NATS_URL="+url, "N="+strconv.Itoa(n), "MAX_ROWS=20000",
-					"LAKE="+b.TempDir(), fmt.Sprintf("DURABLE=spysql%d", i))
-				if r.Rows != int64(n) {
-					b.Fatalf("landed %d rows, want %d", r.Rows, n)
+				for _, rows := range []int{5_000, 20_000} {
+					r := runChild(b, "spysql", "NATS_URL="+url, "N="+strconv.Itoa(n), "MAX_ROWS="+strconv.Itoa(rows),
+						"LAKE="+b.TempDir(), fmt.Sprintf("DURABLE=spysql%d-%d", rows, i))
+					if r.Rows != int64(n) {
+						b.Fatalf("landed %d rows, want %d", r.Rows, n)
+					}
+					rss[rows] = max(rss[rows], r.peakRSS)
 				}
-				rss = max(rss, r.peakRSS)
 				i++
 			}
-			b.ReportMetric(float64(rss)/(1<<20), "spysql-peak-MiB")
+			for rows, v := range rss {
+				b.ReportMetric(float64(v)/(1<<20), fmt.Sprintf("peak-MiB-rows=%d", rows))
+			}
 		})
 	}
 }

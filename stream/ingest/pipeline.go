@@ -67,7 +67,13 @@ func (p *pipeline) run(ctx context.Context) error {
 			it.Stop()
 		}
 	}()
+	// Next waits at most until tctx ends, so the loop comes round at least
+	// every tick for flushes by age. One context serves every Next of a
+	// tick: a timer per message costs more than the rest of Next.
+	var win tickWindow
+	defer win.stop()
 	for ctx.Err() == nil {
+		tctx := win.get(ctx, tick)
 		if err := p.poll(); err != nil {
 			return p.stop(err)
 		}
@@ -82,13 +88,13 @@ func (p *pipeline) run(ctx context.Context) error {
 				continue
 			}
 		}
-		msg, err := it.Next(jetstream.NextMaxWait(tick))
+		msg, err := it.Next(jetstream.NextContext(tctx))
 		switch {
 		case err == nil:
 			if err := p.handle(ctx, msg); err != nil {
 				return p.stop(err)
 			}
-		case errors.Is(err, nats.ErrTimeout):
+		case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
 		default:
 			// Closed iterator, lost heartbeats, a server gone: start again.
 			p.cfg.Log.Warn("pull", "stream", p.stream, "err", err)
@@ -118,6 +124,27 @@ func (p *pipeline) run(ctx context.Context) error {
 func (p *pipeline) stop(err error) error {
 	p.cfg.Log.Error("ingest stopped", "stream", p.stream, "err", err)
 	return err
+}
+
+// tickWindow is a context that ends tick after it was made, made anew once
+// it has ended.
+type tickWindow struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func (w *tickWindow) get(parent context.Context, tick time.Duration) context.Context {
+	if w.ctx == nil || w.ctx.Err() != nil {
+		w.stop()
+		w.ctx, w.cancel = context.WithTimeout(parent, tick)
+	}
+	return w.ctx
+}
+
+func (w *tickWindow) stop() {
+	if w.cancel != nil {
+		w.cancel()
+	}
 }
 
 func sleep(ctx context.Context, d time.Duration) bool {
