@@ -59,6 +59,16 @@ type rows interface {
 // appender adds one record of type T.
 type appender[T any] interface{ push(T) }
 
+// grow makes room for one more element, doubling a full slice: append
+// grows large slices by a quarter at a time, which copies a buffer of wide
+// records about five times over while it fills.
+func grow[T any](s []T) []T {
+	if len(s) < cap(s) {
+		return s
+	}
+	return slices.Grow(s, max(len(s), 64))
+}
+
 func filterSlice[T any](s []T, keep func(int) bool) []T {
 	out := s[:0]
 	for i := range s {
@@ -74,7 +84,7 @@ func filterSlice[T any](s []T, keep func(int) bool) []T {
 type bronzeRows[T store.Record] struct{ recs []T }
 
 func (b *bronzeRows[T]) len() int                     { return len(b.recs) }
-func (b *bronzeRows[T]) push(r T)                     { b.recs = append(b.recs, r) }
+func (b *bronzeRows[T]) push(r T)                     { b.recs = append(grow(b.recs), r) }
 func (b *bronzeRows[T]) filter(keep func(i int) bool) { b.recs = filterSlice(b.recs, keep) }
 func (b *bronzeRows[T]) reset()                       { clear(b.recs); b.recs = b.recs[:0] }
 
@@ -96,7 +106,7 @@ func (b *bronzeRows[T]) write(ctx context.Context, lake store.Lake, _, name stri
 type signalRows struct{ recs []natsmsg.Signal }
 
 func (b *signalRows) len() int                     { return len(b.recs) }
-func (b *signalRows) push(r natsmsg.Signal)        { b.recs = append(b.recs, r) }
+func (b *signalRows) push(r natsmsg.Signal)        { b.recs = append(grow(b.recs), r) }
 func (b *signalRows) filter(keep func(i int) bool) { b.recs = filterSlice(b.recs, keep) }
 func (b *signalRows) reset()                       { clear(b.recs); b.recs = b.recs[:0] }
 

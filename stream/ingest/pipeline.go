@@ -278,8 +278,8 @@ func add[T any](ctx context.Context, p *pipeline, a arrival, k partKey, r T) err
 		}
 	}
 	pt.rows.(appender[T]).push(r)
-	pt.seqs = append(pt.seqs, a.seq)
-	pt.msgs = append(pt.msgs, a.msg)
+	pt.seqs = append(grow(pt.seqs), a.seq)
+	pt.msgs = append(grow(pt.msgs), a.msg)
 	pt.bytes += a.size
 	if p.held != nil {
 		p.held[a.seq] = pt
