@@ -310,11 +310,11 @@ func BenchmarkBareCeiling(b *testing.B) {
 	}
 }
 
-// BenchmarkIngestPeakRSS: the ingest's peak RSS for two MBP-10 backlogs
-// three times apart, each drained with a 5,000-row and with a 20,000-row
-// buffer: it follows the buffer, not the backlog.
+// BenchmarkIngestPeakRSS: the ingest's peak RSS for MBP-10 backlogs of
+// 100k, 300k and 600k messages, each drained with a 5,000-row and with a
+// 20,000-row buffer: it follows the buffer, not the backlog.
 func BenchmarkIngestPeakRSS(b *testing.B) {
-	for _, n := range []int{100_000, 300_000} {
+	for _, n := range []int{100_000, 300_000, 600_000} {
 		b.Run(fmt.Sprintf("backlog=%d", n), func(b *testing.B) {
 			url, js := serverProc(b)
 			benchMessages(b, js, "mbp10", n)
