@@ -5,7 +5,7 @@ import (
 	"errors"
 	"math"
 
-	"github.com/parquet-go/parquet-go/compress/zstd"
+	"github.com/klauspost/compress/zstd"
 	"github.com/spysql/spysql/engine/session"
 )
 
@@ -38,7 +38,7 @@ type cell struct {
 }
 
 // appendSection encodes cells of type t.
-func appendSection(b []byte, t colType, cells []cell) []byte {
+func appendSection(b []byte, t colType, cells []cell, z *sizer) []byte {
 	n := len(cells)
 	hasNull := false
 	for _, c := range cells {
@@ -67,7 +67,7 @@ func appendSection(b []byte, t colType, cells []cell) []byte {
 		}
 		b = binary.AppendUvarint(b, uint64(len(lens)))
 		b = append(b, lens...)
-		return appendSection(b, *t.elem, elems)
+		return appendSection(b, *t.elem, elems, z)
 	case t.size() == 0:
 		var lens []byte
 		for _, c := range cells {
@@ -80,7 +80,41 @@ func appendSection(b []byte, t colType, cells []cell) []byte {
 		}
 		return b
 	}
-	w := t.size()
+	return appendFixed(b, flagsAt, t.size(), t.floating(), cells, z)
+}
+
+// appendCodes encodes cells as codes into the segment's dictionary of
+// their column (flagDict): two bytes each, laid out as integers.
+func appendCodes(b []byte, cells []cell, codes []uint16, z *sizer) []byte {
+	hasNull := false
+	for _, c := range cells {
+		hasNull = hasNull || c.null
+	}
+	flagsAt := len(b)
+	b = append(b, flagDict)
+	if hasNull {
+		b[flagsAt] |= flagNulls
+		bits := make([]byte, (len(cells)+7)/8)
+		for i, c := range cells {
+			if c.null {
+				bits[i/8] |= 1 << (i % 8)
+			}
+		}
+		b = append(b, bits...)
+	}
+	cc := make([]cell, len(cells))
+	for i, c := range cells {
+		cc[i] = cell{null: c.null, lo: uint64(codes[i])}
+	}
+	return appendFixed(b, flagsAt, 2, false, cc, z)
+}
+
+// appendFixed appends the base and the values of w bytes each, as
+// offsets from the base or (flagDelta) from the previous value, in row
+// order or (flagPlanes) in byte planes, whichever layout ZSTD
+// compresses best. 16-byte and 1-byte values are stored as they are.
+func appendFixed(b []byte, flagsAt, w int, floating bool, cells []cell, z *sizer) []byte {
+	n := len(cells)
 	var base cell
 	for _, c := range cells {
 		if !c.null {
@@ -88,60 +122,88 @@ func appendSection(b []byte, t colType, cells []cell) []byte {
 			break
 		}
 	}
-	if w == 16 || w == 1 {
-		base = cell{} // stored as they are
+	plain := w == 16 || w == 1
+	if plain {
+		base = cell{}
 	}
-	// Values in order (repeated values stay whole, which ZSTD finds) or
-	// in byte planes (the zero high bytes of small offsets together),
-	// whichever compresses better.
-	vals := make([]byte, n*w)
-	for i, c := range cells {
-		lo, hi := c.lo, c.hi
-		switch {
-		case c.null:
-			lo, hi = 0, 0
-		case t.floating():
-			lo ^= base.lo
-		default:
-			lo -= base.lo
-		}
-		for p := 0; p < w; p++ {
-			v := lo
-			if p >= 8 {
-				v = hi
+	layout := func(delta, planes bool) []byte {
+		vals := make([]byte, n*w)
+		prev := base.lo
+		for i, c := range cells {
+			lo, hi := c.lo, c.hi
+			ref := base.lo
+			if delta {
+				ref = prev
 			}
-			vals[i*w+p] = byte(v >> (8 * (p % 8)))
+			switch {
+			case c.null:
+				lo, hi = 0, 0
+			case plain:
+			case floating:
+				prev, lo = lo, lo^ref
+			default:
+				prev, lo = lo, lo-ref
+			}
+			for p := 0; p < w; p++ {
+				v := lo
+				if p >= 8 {
+					v = hi
+				}
+				at := i*w + p
+				if planes {
+					at = p*n + i
+				}
+				vals[at] = byte(v >> (8 * (p % 8)))
+			}
+		}
+		return vals
+	}
+	best, bestFlags := layout(false, false), byte(0)
+	if w > 1 {
+		bestSize := z.size(best)
+		for _, f := range []byte{flagPlanes, flagDelta, flagDelta | flagPlanes} {
+			if f&flagDelta != 0 && plain {
+				continue
+			}
+			v := layout(f&flagDelta != 0, f&flagPlanes != 0)
+			if sz := z.size(v); sz < bestSize {
+				best, bestFlags, bestSize = v, f, sz
+			}
 		}
 	}
-	planes := make([]byte, n*w)
-	for i := range n {
-		for p := range w {
-			planes[p*n+i] = vals[i*w+p]
-		}
-	}
-	if w > 1 && compressedSize(planes) < compressedSize(vals) {
-		b[flagsAt] |= flagPlanes
-		vals = planes
-	}
+	b[flagsAt] |= bestFlags
 	b = binary.LittleEndian.AppendUint64(b, base.lo)
-	return append(b, vals...)
+	return append(b, best...)
 }
 
 // Section flags.
 const (
 	flagNulls  = 1 // a null bitmap follows
 	flagPlanes = 2 // fixed-width values in byte planes
+	flagDelta  = 4 // fixed-width values as offsets from the previous one
+	flagDict   = 8 // codes into the column's segment dictionary (dict.go)
 )
 
-// compressedSize is the size of b compressed by ZSTD's fastest level,
-// to choose between layouts.
-func compressedSize(b []byte) int {
-	codec := zstd.Codec{Level: zstd.SpeedFastest}
-	out, err := codec.Encode(nil, b)
+// sizer measures what ZSTD's fastest level makes of some bytes, to
+// choose between layouts. One per index build (not safe for concurrent
+// use).
+type sizer struct {
+	enc *zstd.Encoder
+	buf []byte
+}
+
+func newSizer() (*sizer, error) {
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
 	if err != nil {
-		return len(b)
+		return nil, err
 	}
-	return len(out)
+	return &sizer{enc: enc}, nil
+}
+
+// size is the compressed size of b.
+func (z *sizer) size(b []byte) int {
+	z.buf = z.enc.EncodeAll(b, z.buf[:0])
+	return len(z.buf)
 }
 
 // section is a decoded view of one encoded section.
@@ -149,11 +211,18 @@ type section struct {
 	t      colType
 	n      int
 	nulls  []byte // nil: no NULLs
+	w      int    // fixed: bytes of a value (2 for dictionary codes)
 	planes bool   // fixed-width values in byte planes
 	base   uint64
-	data   []byte // fixed: n*size bytes in planes; variable: the bytes
-	lens   []byte // variable and lists: uvarint lengths
+	data   []byte   // fixed: n*w bytes; variable: the bytes
+	vals   []uint64 // fixed, flagDelta: the values, decoded
+	lens   []byte   // variable and lists: uvarint lengths
+	offs   []int    // variable, dictionaries: n+1 offsets into data
 	elems  *section
+	// codes: the values are codes into the segment dictionary of the
+	// column (dict.go), which dict is once attached.
+	codes bool
+	dict  *section
 }
 
 var errBlock = errors.New("damaged block in the point index")
@@ -168,6 +237,7 @@ func readSection(b []byte, t colType, n int) (section, []byte, error) {
 	flags := b[0]
 	b = b[1:]
 	s.planes = flags&flagPlanes != 0
+	s.codes = flags&flagDict != 0
 	if flags&flagNulls != 0 {
 		nb := (n + 7) / 8
 		if len(b) < nb {
@@ -175,7 +245,7 @@ func readSection(b []byte, t colType, n int) (section, []byte, error) {
 		}
 		s.nulls, b = b[:nb], b[nb:]
 	}
-	if t.kind == session.KindList || t.size() == 0 {
+	if !s.codes && (t.kind == session.KindList || t.size() == 0) {
 		l, k := binary.Uvarint(b)
 		if k <= 0 || uint64(len(b)-k) < l {
 			return s, nil, errBlock
@@ -207,38 +277,75 @@ func readSection(b []byte, t colType, n int) (section, []byte, error) {
 		s.data = b[:total]
 		return s, b[total:], nil
 	}
-	w := t.size()
-	if len(b) < 8+n*w {
+	s.w = t.size()
+	if s.codes {
+		s.w = 2
+		if t.kind == session.KindList || t.kind == session.KindBoolean || t.size() == 16 {
+			return s, nil, errBlock
+		}
+	}
+	if len(b) < 8+n*s.w {
 		return s, nil, errBlock
 	}
 	s.base = binary.LittleEndian.Uint64(b)
-	s.data = b[8 : 8+n*w]
-	return s, b[8+n*w:], nil
+	s.data = b[8 : 8+n*s.w]
+	if flags&flagDelta != 0 {
+		if s.w == 1 || s.w == 16 {
+			return s, nil, errBlock
+		}
+		s.vals = make([]uint64, n)
+		acc := s.base
+		for i := range n {
+			d := s.raw(i)
+			if s.t.floating() && !s.codes {
+				acc ^= d
+			} else {
+				acc += d
+			}
+			s.vals[i] = acc
+		}
+	}
+	return s, b[8+n*s.w:], nil
 }
 
 func (s *section) null(i int) bool {
 	return s.nulls != nil && s.nulls[i/8]&(1<<(i%8)) != 0
 }
 
-// fixed is fixed-width value i.
-func (s *section) fixed(i int) (lo, hi uint64) {
-	w := s.t.size()
-	at, stride := i*w, 1
+// raw is the stored bytes of fixed-width value i, up to 8.
+func (s *section) raw(i int) (lo uint64) {
+	at, stride := i*s.w, 1
 	if s.planes {
 		at, stride = i, s.n
 	}
-	for p := 0; p < w && p < 8; p++ {
+	for p := 0; p < s.w && p < 8; p++ {
 		lo |= uint64(s.data[at+p*stride]) << (8 * p)
 	}
-	for p := 8; p < w; p++ {
-		hi |= uint64(s.data[at+p*stride]) << (8 * (p - 8))
+	return lo
+}
+
+// fixed is fixed-width value i.
+func (s *section) fixed(i int) (lo, hi uint64) {
+	if s.codes {
+		return s.dict.fixed(s.code(i))
 	}
+	w := s.w
 	switch {
+	case s.vals != nil:
+		lo = s.vals[i]
 	case w == 16 || w == 1:
+		lo = s.raw(i)
+		at, stride := i*w, 1
+		if s.planes {
+			at, stride = i, s.n
+		}
+		for p := 8; p < w; p++ {
+			hi |= uint64(s.data[at+p*stride]) << (8 * (p - 8))
+		}
 	case s.t.floating():
-		lo ^= s.base
+		lo = s.raw(i) ^ s.base
 	default:
-		lo += s.base
+		lo = s.raw(i) + s.base
 	}
 	if w == 4 {
 		lo &= math.MaxUint32
@@ -246,9 +353,35 @@ func (s *section) fixed(i int) (lo, hi uint64) {
 	return lo, hi
 }
 
+// code is the dictionary code of value i of a dictionary-coded section.
+func (s *section) code(i int) int {
+	if s.vals != nil {
+		return int(uint16(s.vals[i]))
+	}
+	return int(uint16(s.raw(i) + s.base))
+}
+
+// attach gives a dictionary-coded section its dictionary, checking
+// every code is within it.
+func (s *section) attach(d *section) error {
+	if d == nil || d.t.String() != s.t.String() {
+		return errBlock
+	}
+	s.dict = d
+	for i := range s.n {
+		if !s.null(i) && s.code(i) >= d.n {
+			return errBlock
+		}
+	}
+	return nil
+}
+
 // span is the offset and length of entry i in the bytes (variable
 // width) or the elements (lists).
 func (s *section) span(i int) (off, n int, err error) {
+	if s.offs != nil {
+		return s.offs[i], s.offs[i+1] - s.offs[i], nil
+	}
 	lens := s.lens
 	for j := 0; j <= i; j++ {
 		v, k := binary.Uvarint(lens)
@@ -267,6 +400,9 @@ func (s *section) span(i int) (off, n int, err error) {
 
 // bytesAt is variable-width value i.
 func (s *section) bytesAt(i int) ([]byte, error) {
+	if s.codes {
+		return s.dict.bytesAt(s.code(i))
+	}
 	off, n, err := s.span(i)
 	if err != nil || off+n > len(s.data) {
 		return nil, errBlock
@@ -274,16 +410,13 @@ func (s *section) bytesAt(i int) ([]byte, error) {
 	return s.data[off : off+n], nil
 }
 
-// encodeBlock encodes the columns of a block; cols[c] holds the block's
-// cells of column c.
-func encodeBlock(types []colType, cols [][]cell, rows int) []byte {
-	secs := make([][]byte, len(types))
+// encodeBlock assembles a block of rows rows from its columns' sections.
+func encodeBlock(secs [][]byte, rows int) []byte {
 	var b []byte
 	b = binary.AppendUvarint(b, uint64(rows))
-	b = binary.AppendUvarint(b, uint64(len(types)))
-	for c, t := range types {
-		secs[c] = appendSection(nil, t, cols[c])
-		b = binary.AppendUvarint(b, uint64(len(secs[c])))
+	b = binary.AppendUvarint(b, uint64(len(secs)))
+	for _, s := range secs {
+		b = binary.AppendUvarint(b, uint64(len(s)))
 	}
 	for _, s := range secs {
 		b = append(b, s...)
@@ -292,12 +425,13 @@ func encodeBlock(types []colType, cols [][]cell, rows int) []byte {
 }
 
 // blockView is a decoded block header: each column's section, read
-// when first asked for.
+// when first asked for; dicts reads the segment's dictionaries.
 type blockView struct {
 	rows  int
 	types []colType
 	raw   [][]byte
 	secs  []*section
+	dicts func() ([]*section, error)
 }
 
 func readBlock(b []byte, types []colType) (*blockView, error) {
@@ -341,6 +475,18 @@ func (v *blockView) section(c int) (*section, error) {
 		}
 		if len(rest) != 0 {
 			return nil, errBlock
+		}
+		if s.codes {
+			if v.dicts == nil {
+				return nil, errBlock
+			}
+			d, err := v.dicts()
+			if err != nil {
+				return nil, err
+			}
+			if err := s.attach(d[c]); err != nil {
+				return nil, err
+			}
 		}
 		v.secs[c] = &s
 	}

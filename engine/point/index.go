@@ -34,19 +34,22 @@ const (
 
 // pointFormat names the layout of the index: keys, and blocks of
 // blockRows rows (block.go). Indexes of another layout are not read.
-const pointFormat = "blocks-512"
+const pointFormat = "blocks-512-dict-32768"
 
 // intRecord and strRecord are rows of a point index: the key (an
-// integer of DuckDB's unit, or a string), and on the first row of each
-// block of blockRows rows the block, NULL on the others.
+// integer of DuckDB's unit, or a string), on the first row of each
+// block of blockRows rows the block, and on the first row of each segment
+// of segRows rows its dictionaries (dict.go), NULL on the others.
 type intRecord struct {
 	Key   int64  `parquet:"key,delta"`
 	Block []byte `parquet:"block,optional"`
+	Dict  []byte `parquet:"dict,optional"`
 }
 
 type strRecord struct {
 	Key   string `parquet:"key,delta"`
 	Block []byte `parquet:"block,optional"`
+	Dict  []byte `parquet:"dict,optional"`
 }
 
 // pointColumn is a dataset column as the index records it.
@@ -250,13 +253,16 @@ func (b *indexBuild) write(ctx context.Context, w io.Writer, key string, opts ..
 	}
 	opts = append(append(store.PointIndexOptions(), parquet.KeyValueMetadata(datasetHashKey, b.stamp),
 		parquet.KeyValueMetadata(pointColumnsKey, string(js)), parquet.KeyValueMetadata(pointKeyKey, cols[b.key].name),
-		parquet.KeyValueMetadata(pointFormatKey, pointFormat), parquet.SkipPageBounds("block"), parquet.SkipPageStatistics("block")), opts...)
+		parquet.KeyValueMetadata(pointFormatKey, pointFormat), parquet.SkipPageBounds("block"), parquet.SkipPageStatistics("block"),
+		parquet.SkipPageBounds("dict"), parquet.SkipPageStatistics("dict"), parquet.PageBufferSize(keyPageBytes)), opts...)
 	if cols[b.key].typ.kind == session.KindVarchar {
 		return writeRecords(ctx, b, parquet.NewGenericWriter[strRecord](w, opts...),
-			func(k cell, blk []byte) strRecord { return strRecord{Key: string(k.b), Block: blk} })
+			func(k cell, blk, dict []byte) strRecord { return strRecord{Key: string(k.b), Block: blk, Dict: dict} })
 	}
 	return writeRecords(ctx, b, parquet.NewGenericWriter[intRecord](w, opts...),
-		func(k cell, blk []byte) intRecord { return intRecord{Key: keyInt(cols[b.key].typ, k), Block: blk} })
+		func(k cell, blk, dict []byte) intRecord {
+			return intRecord{Key: keyInt(cols[b.key].typ, k), Block: blk, Dict: dict}
+		})
 }
 
 // sameColumns reports whether two files' columns read alike.
@@ -282,8 +288,13 @@ func keyInt(t colType, k cell) int64 {
 	return int64(k.lo)
 }
 
-// writeRecords writes the keys and blocks of every row.
-func writeRecords[R any](ctx context.Context, b *indexBuild, pw *parquet.GenericWriter[R], rec func(key cell, block []byte) R) error {
+// keyPageBytes is the page size of the index (keys: a page of 512
+// BIGINT keys; a block or a segment's dictionaries is a page of its own).
+const keyPageBytes = 4 << 10
+
+// writeRecords writes the keys, blocks and dictionaries of every row,
+// a segment at a time.
+func writeRecords[R any](ctx context.Context, b *indexBuild, pw *parquet.GenericWriter[R], rec func(key cell, block, dict []byte) R) error {
 	var types []colType
 	var stored []int // dataset columns in the blocks
 	for i, c := range b.cols {
@@ -292,32 +303,35 @@ func writeRecords[R any](ctx context.Context, b *indexBuild, pw *parquet.Generic
 			stored = append(stored, i)
 		}
 	}
-	blockCols := make([][]cell, len(stored))
-	keys := make([]cell, 0, blockRows)
-	recs := make([]R, 0, 8*blockRows)
+	z, err := newSizer()
+	if err != nil {
+		return err
+	}
+	defer z.enc.Close()
+	segCols := make([][]cell, len(stored))
+	keys := make([]cell, 0, segRows)
 	flush := func() error {
 		if len(keys) == 0 {
 			return nil
 		}
-		blk := encodeBlock(types, blockCols, len(keys))
+		blocks, dict := encodeSegment(types, segCols, len(keys), z)
+		recs := make([]R, len(keys))
 		for i, k := range keys {
-			if i == 0 {
-				recs = append(recs, rec(k, blk))
-			} else {
-				recs = append(recs, rec(k, nil))
+			var blk, d []byte
+			if i%blockRows == 0 {
+				blk = blocks[i/blockRows]
 			}
+			if i == 0 {
+				d = dict
+			}
+			recs[i] = rec(k, blk, d)
 		}
 		keys = keys[:0]
-		for c := range blockCols {
-			blockCols[c] = blockCols[c][:0]
+		for c := range segCols {
+			segCols[c] = segCols[c][:0]
 		}
-		if len(recs) == cap(recs) {
-			if _, err := pw.Write(recs); err != nil {
-				return err
-			}
-			recs = recs[:0]
-		}
-		return nil
+		_, err := pw.Write(recs)
+		return err
 	}
 	rows := make([]parquet.Row, 256)
 	byLeaf := make([][]parquet.Value, len(b.files[0].Schema().Columns()))
@@ -342,7 +356,7 @@ func writeRecords[R any](ctx context.Context, b *indexBuild, pw *parquet.Generic
 							rr.Close()
 							return cerr
 						}
-						blockCols[j] = append(blockCols[j], cl)
+						segCols[j] = append(segCols[j], cl)
 					}
 					k, kerr := b.cell(b.cols[b.key], byLeaf, f)
 					if kerr != nil {
@@ -350,7 +364,7 @@ func writeRecords[R any](ctx context.Context, b *indexBuild, pw *parquet.Generic
 						return kerr
 					}
 					keys = append(keys, k)
-					if len(keys) == blockRows {
+					if len(keys) == segRows {
 						if ferr := flush(); ferr != nil {
 							rr.Close()
 							return ferr
@@ -369,9 +383,6 @@ func writeRecords[R any](ctx context.Context, b *indexBuild, pw *parquet.Generic
 		}
 	}
 	if err := flush(); err != nil {
-		return err
-	}
-	if _, err := pw.Write(recs); err != nil {
 		return err
 	}
 	return pw.Close()

@@ -121,7 +121,12 @@ func chunkRows(t *testing.T, next func() (*session.Chunk, error), cols []session
 					fmt.Fprint(&b, v.Bool(i))
 				case session.KindInteger, session.KindDate:
 					fmt.Fprint(&b, session.Values[int32](v)[i])
-				case session.KindBigInt:
+				case session.KindBigInt, session.KindTimestamp, session.KindTimestampNS, session.KindTimestampTZ:
+					fmt.Fprint(&b, session.Values[int64](v)[i])
+				case session.KindDecimal:
+					if c.Type.Width <= 9 || c.Type.Width > 18 {
+						t.Fatalf("column %s: DECIMAL(%d) not rendered", c.Name, c.Type.Width)
+					}
 					fmt.Fprint(&b, session.Values[int64](v)[i])
 				case session.KindFloat:
 					fmt.Fprint(&b, math.Float32bits(session.Values[float32](v)[i]))

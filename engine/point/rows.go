@@ -85,6 +85,8 @@ func (r *PointRows) fill(t *pointTable, matches []match, n int, out []int, key k
 				if blk, err = readBlock(vals[0].ByteArray(), t.types); err != nil {
 					return err
 				}
+				rg, seg := m.rg, start-start%segRows
+				blk.dicts = func() ([]*section, error) { return t.segDicts(rg, seg) }
 				blkRG, blkStart = m.rg, start
 			}
 			i := int(off - start)

@@ -26,8 +26,10 @@ type pointTable struct {
 	cols  []pointCol     // the dataset's columns, in order
 	names map[string]int // lower-cased name -> position in cols
 	key   int            // position of the key column in cols
-	// keyLeaf and blockLeaf are the index's key and block columns.
-	keyLeaf, blockLeaf int
+	// keyLeaf, blockLeaf and dictLeaf are the index's key, block and
+	// dictionary columns.
+	keyLeaf, blockLeaf, dictLeaf int
+	dicts                        dictCache
 	// types are the columns in the blocks, in order.
 	types []colType
 
@@ -130,8 +132,8 @@ func openPointTable(ctx context.Context, stamp func(context.Context) (string, er
 			t.types = append(t.types, t.cols[i].typ)
 		}
 	}
-	kc, bc := t.pf.Root().Column("key"), t.pf.Root().Column("block")
-	if t.key < 0 || !keyKinds[t.cols[t.key].typ.kind] || bc == nil || !bc.Leaf() || !bc.Optional() || bc.Type().Kind() != parquet.ByteArray {
+	kc, bc, dc := t.pf.Root().Column("key"), t.pf.Root().Column("block"), t.pf.Root().Column("dict")
+	if t.key < 0 || !keyKinds[t.cols[t.key].typ.kind] || !optionalBytes(bc) || !optionalBytes(dc) {
 		return fail(notPointable("%s is not a point index", idxPath))
 	}
 	keyKind := parquet.Int64
@@ -143,12 +145,39 @@ func openPointTable(ctx context.Context, stamp func(context.Context) (string, er
 	}
 	rgs := t.pf.RowGroups()
 	for i, rg := range rgs {
-		if i < len(rgs)-1 && rg.NumRows()%blockRows != 0 {
-			return fail(notPointable("%s: a row group of %d rows splits a block", idxPath, rg.NumRows()))
+		if i < len(rgs)-1 && rg.NumRows()%segRows != 0 {
+			return fail(notPointable("%s: a row group of %d rows splits a segment", idxPath, rg.NumRows()))
 		}
 	}
-	t.keyLeaf, t.blockLeaf = kc.Index(), bc.Index()
+	t.keyLeaf, t.blockLeaf, t.dictLeaf = kc.Index(), bc.Index(), dc.Index()
 	return t, nil
+}
+
+// optionalBytes reports whether c is an optional BYTE_ARRAY leaf.
+func optionalBytes(c *parquet.Column) bool {
+	return c != nil && c.Leaf() && c.Optional() && c.Type().Kind() == parquet.ByteArray
+}
+
+// segDicts are the dictionaries of the segment of row group rg that
+// starts at row first, read once and kept within maxDictCache.
+func (t *pointTable) segDicts(rg int, first int64) ([]*section, error) {
+	if d, ok := t.dicts.get(rg, first); ok {
+		return d, nil
+	}
+	var buf []parquet.Value
+	vals, err := readColumn(t.pf.RowGroups()[rg], t.dictLeaf, first, 1, &buf)
+	if err != nil {
+		return nil, err
+	}
+	if len(vals) != 1 || vals[0].IsNull() {
+		return nil, fmt.Errorf("no dictionaries at row %d", first)
+	}
+	d, size, err := readDicts(vals[0].ByteArray(), t.types)
+	if err != nil {
+		return nil, err
+	}
+	t.dicts.put(rg, first, d, size)
+	return d, nil
 }
 
 // plainLeaf reports whether c is a required leaf of the physical kind.
