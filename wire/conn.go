@@ -45,6 +45,7 @@ type conn struct {
 	ctx        context.Context // the connection's life
 	cancelConn context.CancelCauseFunc
 
+	mem             clientMemory // what spysql holds for the session
 	stmts           map[string]*prepared
 	portals         map[string]*portal
 	txn             txnState
@@ -68,6 +69,7 @@ func (s *Server) serveConn(ctx context.Context, nc net.Conn, overflow bool) {
 		stmts: map[string]*prepared{}, portals: map[string]*portal{}, txn: txnIdle,
 		key: newCancelKey(),
 	}
+	c.mem.limit = s.cfg.ClientMemory
 	c.ctx, c.cancelConn = context.WithCancelCause(ctx)
 	defer c.cancelConn(nil)
 	c.be = c.newBackend(nc)

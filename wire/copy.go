@@ -314,7 +314,11 @@ func (c *conn) execCopyOut(pt *portal) error {
 	var line, val []byte
 	for {
 		ch, err := cp.rows.Next()
+		if err == nil {
+			err = c.holdChunk(cp, ch, ncol)
+		}
 		if err != nil {
+			c.holdChunk(cp, nil, 0)
 			return err
 		}
 		if ch == nil {

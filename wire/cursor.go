@@ -161,7 +161,11 @@ func (c *conn) execDeclare(p *prepared) error {
 	}
 	inner := p.inner
 	inner.refs++
-	cp := &portal{name: d.name, p: inner, hold: d.hold}
+	cp := &portal{name: d.name, p: inner, hold: d.hold, mem: &c.mem, argBytes: portalOverhead}
+	if err := c.mem.charge(portalOverhead, "a cursor"); err != nil {
+		inner.refs--
+		return err
+	}
 	if d.binary {
 		cp.formats = []int16{1}
 	}
@@ -222,8 +226,12 @@ func (c *conn) skipRows(pt *portal, maxRows int) (n int, suspended bool, err err
 	for {
 		if pt.chunk == nil || pt.pos >= pt.chunk.Len() {
 			ch, err := pt.rows.Next()
+			if err == nil {
+				err = c.holdChunk(pt, ch, len(pt.p.cols))
+			}
 			if err != nil || ch == nil {
 				pt.chunk = nil
+				c.holdChunk(pt, nil, 0)
 				return n, false, err
 			}
 			pt.chunk, pt.pos = ch, 0

@@ -1,6 +1,8 @@
 package wire
 
 import (
+	"fmt"
+
 	"github.com/jackc/pgx/v5/pgproto3"
 )
 
@@ -80,11 +82,17 @@ func (c *conn) handleBind(m *pgproto3.Bind) error {
 	}
 	if old, ok := c.portals[m.DestinationPortal]; ok {
 		old.close()
+		delete(c.portals, m.DestinationPortal)
+	}
+	held := portalOverhead + argBytes(args)
+	if err := c.mem.charge(held, fmt.Sprintf("portal %q with %d bytes of arguments", m.DestinationPortal, held-portalOverhead)); err != nil {
+		return err
 	}
 	p.refs++
 	c.portals[m.DestinationPortal] = &portal{
 		name: m.DestinationPortal, p: p, args: args,
 		formats: append([]int16(nil), m.ResultFormatCodes...),
+		mem:     &c.mem, argBytes: held,
 	}
 	c.send(&pgproto3.BindComplete{})
 	return nil

@@ -32,9 +32,18 @@ type portal struct {
 
 	started, done bool
 	hold          bool // a cursor WITH HOLD: outlives its transaction
+
+	// mem is the session's account of chunkBytes (the chunk held) and
+	// argBytes (the bound arguments and the portal itself), once charged.
+	mem                  *clientMemory
+	chunkBytes, argBytes int64
 }
 
 func (pt *portal) close() {
+	if pt.mem != nil {
+		pt.mem.release(pt.chunkBytes + pt.argBytes)
+		pt.chunkBytes, pt.argBytes = 0, 0
+	}
 	if pt.rows != nil {
 		pt.rows.Close()
 		pt.rows = nil
@@ -222,8 +231,12 @@ func (c *conn) streamRows(pt *portal, maxRows int) (sent int, suspended bool, er
 	for {
 		if pt.chunk == nil || pt.pos >= pt.chunk.Len() {
 			ch, err := pt.rows.Next()
+			if err == nil {
+				err = c.holdChunk(pt, ch, ncol)
+			}
 			if err != nil {
 				pt.chunk = nil
+				c.holdChunk(pt, nil, 0)
 				return sent, false, err
 			}
 			if ch == nil {

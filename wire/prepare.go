@@ -36,6 +36,9 @@ type prepared struct {
 	point  *pointQuery
 	refs   int // portals using eng
 	closed bool
+	// mem is the session's account of memBytes, released once freed.
+	mem      *clientMemory
+	memBytes int64
 }
 
 // prepareStatement prepares a classified statement: for a query, DuckDB
@@ -44,6 +47,14 @@ type prepared struct {
 // fails with the cancellation.
 func (c *conn) prepareStatement(ctx context.Context, name string, st statement, oids []uint32) (*prepared, error) {
 	p, err := c.prepareStatementCtx(ctx, name, st, oids)
+	if err == nil {
+		n := preparedOverhead + 2*int64(len(st.sql))
+		if err = c.mem.charge(n, "a prepared statement"); err != nil {
+			p.close()
+			return nil, err
+		}
+		p.mem, p.memBytes = &c.mem, n
+	}
 	return p, canceled(ctx, err)
 }
 
@@ -234,6 +245,10 @@ func (p *prepared) close() {
 }
 
 func (p *prepared) free() {
+	if p.closed && p.refs <= 0 && p.mem != nil {
+		p.mem.release(p.memBytes)
+		p.mem, p.memBytes = nil, 0
+	}
 	if p.closed && p.refs <= 0 && p.eng != nil {
 		p.eng.Close()
 		p.eng = nil

@@ -55,6 +55,11 @@ type Config struct {
 	// counted twice: DuckDB's copy and the encoded one) that all sessions
 	// hold at once (default 1 GiB); past it a statement fails with 53200.
 	ValueMemory int64
+	// ClientMemory bounds what spysql holds for one session: result
+	// chunks its portals and cursors hold, bound arguments, prepared
+	// statements (client_memory.go); past it the statement gets 53200
+	// and the session goes on. Default 0: 256 MiB; negative: no limit.
+	ClientMemory int64
 	// MaxMessageSize bounds one client message (default 16 MiB).
 	MaxMessageSize int
 	// LoginFailures failed logins from one address within LoginWindow
@@ -100,6 +105,9 @@ func (c *Config) fill() error {
 	}
 	if c.ValueMemory <= 0 {
 		c.ValueMemory = 1 << 30
+	}
+	if c.ClientMemory == 0 {
+		c.ClientMemory = defaultClientMemory
 	}
 	if c.MaxMessageSize <= 0 {
 		c.MaxMessageSize = 16 << 20

@@ -20,7 +20,7 @@ const version = "0.1"
 func newServeCmd(g *globals) *cobra.Command {
 	var (
 		listen, auth, usersFile, tlsCert, tlsKey, memory string
-		tempLimit, valueMemory                           string
+		tempLimit, valueMemory, clientMemory             string
 		idleTxnTimeout                                   time.Duration
 		cacheMemory, metricsAddr                         string
 		maxActive, stmtQueue                             int
@@ -65,6 +65,16 @@ users file written by 'spysql passwd', unless --auth trust is given.`,
 					return fmt.Errorf("--value-memory: %w", err)
 				}
 				cfg.ValueMemory = n
+			}
+			if clientMemory != "" {
+				n, err := duck.ParseBytes(clientMemory)
+				if err != nil {
+					return fmt.Errorf("--client-memory: %w", err)
+				}
+				if n == 0 {
+					n = -1 // no limit
+				}
+				cfg.ClientMemory = n
 			}
 			if cfg.Auth == wire.AuthSCRAM || cfg.Auth == "" {
 				if usersFile == "" {
@@ -135,6 +145,7 @@ users file written by 'spysql passwd', unless --auth trust is given.`,
 	f.IntVar(&threads, "threads", 0, "DuckDB threads (0: all cores)")
 	f.StringVar(&tempLimit, "temp-limit", "", "cap on DuckDB's private spill directory, e.g. 20GB (default: 90% of free disk)")
 	f.StringVar(&valueMemory, "value-memory", "1GB", "memory for large result values (1 MiB and up) of all sessions at once; past it 53200")
+	f.StringVar(&clientMemory, "client-memory", "256MB", "memory spysql holds for one session (result chunks of its portals and cursors, bound arguments, prepared statements); past it 53200 (0: no limit)")
 	f.DurationVar(&idleTxnTimeout, "idle-in-transaction-timeout", 0, "close sessions idle this long inside a transaction with 25P03 (0: the --idle-timeout)")
 	f.IntVar(&maxActive, "max-active-statements", 0, "statements executing at once (0: 4 x cores)")
 	f.IntVar(&stmtQueue, "statement-queue", 0, "statements waiting for a slot before new ones get 53300 (0: 256, -1: none wait)")

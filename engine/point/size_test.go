@@ -15,6 +15,15 @@ import (
 	"github.com/spysql/spysql/engine/store"
 )
 
+// generatedRows is the size of the generated datasets: several segments
+// and row groups of the index (three segments under the race detector).
+func generatedRows() int {
+	if raceEnabled {
+		return 70_000
+	}
+	return 300_000
+}
+
 // maxIndexRatio is the bound on a point index's size, as a
 // multiple of its dataset's.
 const maxIndexRatio = 1.5
@@ -73,21 +82,21 @@ func writeSQLGold(t *testing.T, l store.Lake, name, sel, key string, rows int) I
 // dictionary-coded, sorted integers delta-coded.
 func TestPointIndexSize(t *testing.T) {
 	if testing.Short() {
-		t.Skip("writes 300k-row datasets")
+		t.Skip("writes datasets of several segments")
 	}
 	l := enginetest.Lake(t)
 	for _, c := range []struct{ name, sel, key string }{
 		{"typed", typedSizeSelect, "ts"},
 		{"wide", wideSizeSelect, "ts_event_ns"},
 	} {
-		rep := writeSQLGold(t, l, c.name, c.sel, c.key, 300_000)
+		rep := writeSQLGold(t, l, c.name, c.sel, c.key, generatedRows())
 		ratio := float64(rep.IndexBytes) / float64(rep.DatasetBytes)
 		t.Logf("%s: dataset %d bytes, index %d bytes (%.2fx)", c.name, rep.DatasetBytes, rep.IndexBytes, ratio)
 		if ratio > maxIndexRatio {
 			t.Errorf("%s: index %d bytes is %.2fx the dataset's %d, want <= %.1fx", c.name, rep.IndexBytes, ratio, rep.DatasetBytes, maxIndexRatio)
 		}
 	}
-	path := writeGoldFile(t, l, "syn", 300_000, store.RowGroupRows)
+	path := writeGoldFile(t, l, "syn", generatedRows(), store.RowGroupRows)
 	ds, err := os.Stat(path)
 	if err != nil {
 		t.Fatal(err)
@@ -106,11 +115,11 @@ func TestPointIndexSize(t *testing.T) {
 // partial segment) return what DuckDB returns.
 func TestPointReadSegmentsMatchDuckDB(t *testing.T) {
 	if testing.Short() {
-		t.Skip("writes a 300k-row dataset")
+		t.Skip("writes a dataset of several segments")
 	}
 	ctx := context.Background()
 	l := enginetest.Lake(t)
-	const rows = 300_000
+	rows := generatedRows()
 	writeSQLGold(t, l, "typed", typedSizeSelect, "ts", rows)
 	db := enginetest.OpenDB(t, l)
 	rd := newReader(t, db)
