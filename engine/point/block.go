@@ -38,7 +38,7 @@ type cell struct {
 }
 
 // appendSection encodes cells of type t.
-func appendSection(b []byte, t colType, cells []cell, z *sizer) []byte {
+func appendSection(b []byte, t colType, cells []cell, z *sizer, lay *layout) []byte {
 	n := len(cells)
 	hasNull := false
 	for _, c := range cells {
@@ -67,7 +67,7 @@ func appendSection(b []byte, t colType, cells []cell, z *sizer) []byte {
 		}
 		b = binary.AppendUvarint(b, uint64(len(lens)))
 		b = append(b, lens...)
-		return appendSection(b, *t.elem, elems, z)
+		return appendSection(b, *t.elem, elems, z, nil)
 	case t.size() == 0:
 		var lens []byte
 		for _, c := range cells {
@@ -80,12 +80,12 @@ func appendSection(b []byte, t colType, cells []cell, z *sizer) []byte {
 		}
 		return b
 	}
-	return appendFixed(b, flagsAt, t.size(), t.floating(), cells, z)
+	return appendFixed(b, flagsAt, t.size(), t.floating(), cells, z, lay)
 }
 
 // appendCodes encodes cells as codes into the segment's dictionary of
 // their column (flagDict): two bytes each, laid out as integers.
-func appendCodes(b []byte, cells []cell, codes []uint16, z *sizer) []byte {
+func appendCodes(b []byte, cells []cell, codes []uint16, z *sizer, lay *layout) []byte {
 	hasNull := false
 	for _, c := range cells {
 		hasNull = hasNull || c.null
@@ -106,14 +106,22 @@ func appendCodes(b []byte, cells []cell, codes []uint16, z *sizer) []byte {
 	for i, c := range cells {
 		cc[i] = cell{null: c.null, lo: uint64(codes[i])}
 	}
-	return appendFixed(b, flagsAt, 2, false, cc, z)
+	return appendFixed(b, flagsAt, 2, false, cc, z, lay)
+}
+
+// layout is a choice of fixed-width layout (flagDelta, flagPlanes),
+// made on a column's first block of a segment and kept for the others.
+type layout struct {
+	chosen bool
+	flags  byte
 }
 
 // appendFixed appends the base and the values of w bytes each, as
 // offsets from the base or (flagDelta) from the previous value, in row
-// order or (flagPlanes) in byte planes, whichever layout ZSTD
-// compresses best. 16-byte and 1-byte values are stored as they are.
-func appendFixed(b []byte, flagsAt, w int, floating bool, cells []cell, z *sizer) []byte {
+// order or (flagPlanes) in byte planes: the layout lay holds, or
+// whichever ZSTD compresses best (then kept in lay). 16-byte and 1-byte
+// values are stored as they are.
+func appendFixed(b []byte, flagsAt, w int, floating bool, cells []cell, z *sizer, lay *layout) []byte {
 	n := len(cells)
 	var base cell
 	for _, c := range cells {
@@ -126,7 +134,7 @@ func appendFixed(b []byte, flagsAt, w int, floating bool, cells []cell, z *sizer
 	if plain {
 		base = cell{}
 	}
-	layout := func(delta, planes bool) []byte {
+	encode := func(delta, planes bool) []byte {
 		vals := make([]byte, n*w)
 		prev := base.lo
 		for i, c := range cells {
@@ -158,18 +166,26 @@ func appendFixed(b []byte, flagsAt, w int, floating bool, cells []cell, z *sizer
 		}
 		return vals
 	}
-	best, bestFlags := layout(false, false), byte(0)
+	if lay != nil && lay.chosen {
+		b[flagsAt] |= lay.flags
+		b = binary.LittleEndian.AppendUint64(b, base.lo)
+		return append(b, encode(lay.flags&flagDelta != 0, lay.flags&flagPlanes != 0)...)
+	}
+	best, bestFlags := encode(false, false), byte(0)
 	if w > 1 {
 		bestSize := z.size(best)
 		for _, f := range []byte{flagPlanes, flagDelta, flagDelta | flagPlanes} {
 			if f&flagDelta != 0 && plain {
 				continue
 			}
-			v := layout(f&flagDelta != 0, f&flagPlanes != 0)
+			v := encode(f&flagDelta != 0, f&flagPlanes != 0)
 			if sz := z.size(v); sz < bestSize {
 				best, bestFlags, bestSize = v, f, sz
 			}
 		}
+	}
+	if lay != nil {
+		lay.chosen, lay.flags = true, bestFlags
 	}
 	b[flagsAt] |= bestFlags
 	b = binary.LittleEndian.AppendUint64(b, base.lo)

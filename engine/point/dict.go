@@ -102,18 +102,13 @@ func signedValue(t colType, lo uint64) int64 {
 	return int64(lo)
 }
 
-// encodeDicts encodes a segment's dictionaries; dicts[c] is nil for a
-// column not dictionary-coded.
-func encodeDicts(types []colType, dicts [][]cell, z *sizer) []byte {
-	secs := make([][]byte, len(types))
+// encodeDicts assembles a segment's dictionaries from each column's
+// (nil: the column is not dictionary-coded).
+func encodeDicts(secs [][]byte) []byte {
 	var b []byte
-	b = binary.AppendUvarint(b, uint64(len(types)))
-	for c, t := range types {
-		if dicts[c] != nil {
-			secs[c] = binary.AppendUvarint(nil, uint64(len(dicts[c])))
-			secs[c] = appendSection(secs[c], t, dicts[c], z)
-		}
-		b = binary.AppendUvarint(b, uint64(len(secs[c])))
+	b = binary.AppendUvarint(b, uint64(len(secs)))
+	for _, s := range secs {
+		b = binary.AppendUvarint(b, uint64(len(s)))
 	}
 	for _, s := range secs {
 		b = append(b, s...)
@@ -227,28 +222,31 @@ func encodeSegment(types []colType, cols [][]cell, rows int, z *sizer) (blocks [
 	for i := range secs {
 		secs[i] = make([][]byte, len(types))
 	}
-	dicts := make([][]cell, len(types))
+	dicts := make([][]byte, len(types))
 	for c, t := range types {
 		plainSize := 0
+		var lay layout
 		for i := range nb {
 			cells := cols[c][i*blockRows : min(rows, (i+1)*blockRows)]
-			secs[i][c] = appendSection(nil, t, cells, z)
+			secs[i][c] = appendSection(nil, t, cells, z, &lay)
 			plainSize += z.size(secs[i][c])
 		}
 		vals, codes := buildDict(t, cols[c][:rows])
 		if vals == nil {
 			continue
 		}
-		d := appendSection(nil, t, vals, z)
+		d := binary.AppendUvarint(nil, uint64(len(vals)))
+		d = appendSection(d, t, vals, z, nil)
 		dictSize := z.size(d)
 		coded := make([][]byte, nb)
+		var codeLay layout
 		for i := range nb {
 			lo, hi := i*blockRows, min(rows, (i+1)*blockRows)
-			coded[i] = appendCodes(nil, cols[c][lo:hi], codes[lo:hi], z)
+			coded[i] = appendCodes(nil, cols[c][lo:hi], codes[lo:hi], z, &codeLay)
 			dictSize += z.size(coded[i])
 		}
 		if dictSize < plainSize {
-			dicts[c] = vals
+			dicts[c] = d
 			for i := range nb {
 				secs[i][c] = coded[i]
 			}
@@ -258,5 +256,5 @@ func encodeSegment(types []colType, cols [][]cell, rows int, z *sizer) (blocks [
 	for i := range nb {
 		blocks[i] = encodeBlock(secs[i], min(blockRows, rows-i*blockRows))
 	}
-	return blocks, encodeDicts(types, dicts, z)
+	return blocks, encodeDicts(dicts)
 }
