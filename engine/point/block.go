@@ -231,7 +231,8 @@ type section struct {
 	planes bool   // fixed-width values in byte planes
 	base   uint64
 	data   []byte   // fixed: n*w bytes; variable: the bytes
-	vals   []uint64 // fixed, flagDelta: the values, decoded
+	delta  bool     // fixed: offsets from the previous value (flagDelta)
+	vals   []uint64 // fixed, dictionaries: the values decoded once
 	lens   []byte   // variable and lists: uvarint lengths
 	offs   []int    // variable, dictionaries: n+1 offsets into data
 	elems  *section
@@ -309,17 +310,7 @@ func readSection(b []byte, t colType, n int) (section, []byte, error) {
 		if s.w == 1 || s.w == 16 {
 			return s, nil, errBlock
 		}
-		s.vals = make([]uint64, n)
-		acc := s.base
-		for i := range n {
-			d := s.raw(i)
-			if s.t.floating() && !s.codes {
-				acc ^= d
-			} else {
-				acc += d
-			}
-			s.vals[i] = acc
-		}
+		s.delta = true
 	}
 	return s, b[8+n*s.w:], nil
 }
@@ -349,6 +340,8 @@ func (s *section) fixed(i int) (lo, hi uint64) {
 	switch {
 	case s.vals != nil:
 		lo = s.vals[i]
+	case s.delta:
+		lo = s.prefix(i)
 	case w == 16 || w == 1:
 		lo = s.raw(i)
 		at, stride := i*w, 1
@@ -369,10 +362,25 @@ func (s *section) fixed(i int) (lo, hi uint64) {
 	return lo, hi
 }
 
+// prefix is value i of a delta-coded section: the base and the offsets
+// of values 0..i, summed (integers, codes) or XORed (floats).
+func (s *section) prefix(i int) uint64 {
+	acc := s.base
+	xor := s.t.floating() && !s.codes
+	for j := 0; j <= i; j++ {
+		if xor {
+			acc ^= s.raw(j)
+		} else {
+			acc += s.raw(j)
+		}
+	}
+	return acc
+}
+
 // code is the dictionary code of value i of a dictionary-coded section.
 func (s *section) code(i int) int {
-	if s.vals != nil {
-		return int(uint16(s.vals[i]))
+	if s.delta {
+		return int(uint16(s.prefix(i)))
 	}
 	return int(uint16(s.raw(i) + s.base))
 }
@@ -384,8 +392,14 @@ func (s *section) attach(d *section) error {
 		return errBlock
 	}
 	s.dict = d
+	acc := s.base
 	for i := range s.n {
-		if !s.null(i) && s.code(i) >= d.n {
+		code := uint16(s.raw(i) + s.base)
+		if s.delta {
+			acc += s.raw(i)
+			code = uint16(acc)
+		}
+		if !s.null(i) && int(code) >= d.n {
 			return errBlock
 		}
 	}

@@ -3,6 +3,7 @@ package point
 import (
 	"cmp"
 	"encoding/binary"
+	"math"
 	"slices"
 	"sync"
 
@@ -149,6 +150,24 @@ func readDicts(b []byte, types []colType) ([]*section, int, error) {
 		if err != nil || len(rest) != 0 || s.nulls != nil || s.codes || s.t.kind == session.KindList {
 			return nil, 0, errBlock
 		}
+		if s.delta {
+			// Decoded once: a lookup reads one value by its code.
+			s.vals = make([]uint64, n)
+			acc := s.base
+			for i := range s.vals {
+				if s.t.floating() {
+					acc ^= s.raw(i)
+				} else {
+					acc += s.raw(i)
+				}
+				s.vals[i] = acc
+				if s.w == 4 {
+					s.vals[i] &= math.MaxUint32
+				}
+			}
+			s.delta = false
+			size += 8 * int(n)
+		}
 		if s.lens != nil {
 			s.offs = make([]int, 0, n+1)
 			off := 0
@@ -161,7 +180,7 @@ func readDicts(b []byte, types []colType) ([]*section, int, error) {
 			s.offs = append(s.offs, off)
 			size += 8 * len(s.offs)
 		}
-		size += len(raw) + 8*len(s.vals)
+		size += len(raw)
 		out[c] = &s
 	}
 	if len(b) != 0 {
