@@ -45,7 +45,10 @@ func buildDict(t colType, cells []cell) ([]cell, []uint16) {
 	seenFixed := map[fixedKey]struct{}{}
 	seenBytes := map[string]struct{}{}
 	var vals []cell
-	limit := min(maxDictValues, len(cells)/2)
+	// Values must repeat (four rows a value on average): a dictionary
+	// of nearly unique values saves little and costs a lookup its
+	// decoding when the segment's dictionaries are not cached.
+	limit := min(maxDictValues, len(cells)/4)
 	for _, c := range cells {
 		if c.null {
 			continue
@@ -190,7 +193,7 @@ func readDicts(b []byte, types []colType) ([]*section, int, error) {
 }
 
 // maxDictCache bounds the decoded dictionaries a table keeps, in bytes.
-const maxDictCache = 16 << 20
+const maxDictCache = 64 << 20
 
 // dictCache holds a table's decoded segment dictionaries, by the
 // segment's row group and first row, within maxDictCache bytes.
