@@ -150,8 +150,11 @@
 // allowlist (deny by default). Limits are the server's (limits.go,
 // admission.go): connections count from their first byte, the server's
 // statement_timeout is a ceiling, idle sessions time out inside
-// transactions too (25P03), one value is at most 1 GB (54000), and large
-// values share Config.ValueMemory (53200).
+// transactions too (25P03), one value is at most 1 GB (54000), large
+// values share Config.ValueMemory (53200), and what the server holds for
+// one session (result chunks of its portals and cursors, bound arguments,
+// prepared statements) is bounded by Config.ClientMemory
+// (client_memory.go: 53200, the session goes on).
 //
 // # Limits and the operator's view
 //

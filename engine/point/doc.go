@@ -6,11 +6,14 @@
 // for one row: about 5 ms a lookup. WriteIndex writes, beside a Gold
 // dataset or a Silver version (its dates' files in order, with the
 // partition column date), its key and its rows in blocks of 512 (block.go:
-// each column's values together, offset-coded in byte planes, the key left
-// out), in small ZSTD pages with a page index, stamped with the dataset
+// each column's values together, offset- or delta-coded, in row order or
+// byte planes, the key left out), with per-segment dictionaries of the
+// columns whose values repeat (dict.go: 32,768 rows, two-byte codes in the
+// blocks), in small ZSTD pages with a page index, stamped with the dataset
 // files' sha256. Reader.Read then answers SELECT cols FROM gold.x |
 // silver."v" WHERE key = $1 with a binary search over the key column's
-// page bounds, one page of keys and one block, decoded into a DuckDB data
+// page bounds, one page of keys and one block (and the segment's
+// dictionaries, cached), decoded into a DuckDB data
 // chunk of the prepared statement's types. Every type a dataset holds is
 // decoded (types.go) except nested ones other than lists of flat values;
 // CheckIndex names the columns DuckDB reads otherwise. The index is a
