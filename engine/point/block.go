@@ -285,6 +285,9 @@ func readSection(b []byte, t colType, n int) (section, []byte, error) {
 			if err != nil {
 				return s, nil, err
 			}
+			if e.codes {
+				return s, nil, errBlock // elements have no dictionary
+			}
 			s.elems = &e
 			return s, rest, nil
 		}
@@ -385,25 +388,24 @@ func (s *section) code(i int) int {
 	return int(uint16(s.raw(i) + s.base))
 }
 
-// attach gives a dictionary-coded section its dictionary, checking
-// every code is within it.
+// attach gives a dictionary-coded section its dictionary; value checks
+// each code read against it.
 func (s *section) attach(d *section) error {
 	if d == nil || d.t.String() != s.t.String() {
 		return errBlock
 	}
 	s.dict = d
-	acc := s.base
-	for i := range s.n {
-		code := uint16(s.raw(i) + s.base)
-		if s.delta {
-			acc += s.raw(i)
-			code = uint16(acc)
-		}
-		if !s.null(i) && int(code) >= d.n {
-			return errBlock
-		}
-	}
 	return nil
+}
+
+// value is fixed-width value i, or errBlock for a code outside the
+// dictionary.
+func (s *section) value(i int) (lo, hi uint64, err error) {
+	if s.codes && s.code(i) >= s.dict.n {
+		return 0, 0, errBlock
+	}
+	lo, hi = s.fixed(i)
+	return lo, hi, nil
 }
 
 // span is the offset and length of entry i in the bytes (variable
@@ -431,7 +433,10 @@ func (s *section) span(i int) (off, n int, err error) {
 // bytesAt is variable-width value i.
 func (s *section) bytesAt(i int) ([]byte, error) {
 	if s.codes {
-		return s.dict.bytesAt(s.code(i))
+		if c := s.code(i); c < s.dict.n {
+			return s.dict.bytesAt(c)
+		}
+		return nil, errBlock
 	}
 	off, n, err := s.span(i)
 	if err != nil || off+n > len(s.data) {

@@ -53,14 +53,14 @@ func FuzzReadBlock(f *testing.F) {
 					if off, n, err := s.span(i); err == nil && off+n <= s.elems.n {
 						for e := off; e < off+n; e++ {
 							if !s.elems.null(e) {
-								s.elems.fixed(e)
+								s.elems.value(e)
 							}
 						}
 					}
 				case ct.size() == 0:
 					s.bytesAt(i)
 				default:
-					s.fixed(i)
+					s.value(i)
 				}
 			}
 		}

@@ -175,7 +175,10 @@ func putCell(vec bindings.Vector, data unsafe.Pointer, sec *section, i, row int,
 		}
 		bindings.VectorAssignStringElementLen(vec, bindings.IdxT(row), v)
 	default:
-		lo, hi := sec.fixed(i)
+		lo, hi, err := sec.value(i)
+		if err != nil {
+			return err
+		}
 		switch t.vectorWidth() {
 		case 1:
 			*(*byte)(unsafe.Add(data, row)) = byte(lo)
