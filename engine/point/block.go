@@ -324,12 +324,20 @@ func (s *section) null(i int) bool {
 
 // raw is the stored bytes of fixed-width value i, up to 8.
 func (s *section) raw(i int) (lo uint64) {
-	at, stride := i*s.w, 1
-	if s.planes {
-		at, stride = i, s.n
+	if !s.planes {
+		at := i * s.w
+		switch s.w {
+		case 2:
+			return uint64(binary.LittleEndian.Uint16(s.data[at:]))
+		case 4:
+			return uint64(binary.LittleEndian.Uint32(s.data[at:]))
+		case 8, 16:
+			return binary.LittleEndian.Uint64(s.data[at:])
+		}
+		return uint64(s.data[at])
 	}
 	for p := 0; p < s.w && p < 8; p++ {
-		lo |= uint64(s.data[at+p*stride]) << (8 * p)
+		lo |= uint64(s.data[i+p*s.n]) << (8 * p)
 	}
 	return lo
 }
@@ -366,10 +374,31 @@ func (s *section) fixed(i int) (lo, hi uint64) {
 }
 
 // prefix is value i of a delta-coded section: the base and the offsets
-// of values 0..i, summed (integers, codes) or XORed (floats).
+// of values 0..i, summed (integers, codes) or XORed (floats). In byte
+// planes, plane by plane: a sum (mod 2^64) or XOR of values is the sum or
+// XOR of each plane's bytes, shifted.
 func (s *section) prefix(i int) uint64 {
-	acc := s.base
 	xor := s.t.floating() && !s.codes
+	acc := s.base
+	if s.planes {
+		for p := 0; p < s.w && p < 8; p++ {
+			plane := s.data[p*s.n : p*s.n+i+1]
+			var v uint64
+			if xor {
+				var x byte
+				for _, c := range plane {
+					x ^= c
+				}
+				acc ^= uint64(x) << (8 * p)
+				continue
+			}
+			for _, c := range plane {
+				v += uint64(c)
+			}
+			acc += v << (8 * p)
+		}
+		return acc
+	}
 	for j := 0; j <= i; j++ {
 		if xor {
 			acc ^= s.raw(j)

@@ -254,7 +254,7 @@ func (b *indexBuild) write(ctx context.Context, w io.Writer, key string, opts ..
 	opts = append(append(store.PointIndexOptions(), parquet.KeyValueMetadata(datasetHashKey, b.stamp),
 		parquet.KeyValueMetadata(pointColumnsKey, string(js)), parquet.KeyValueMetadata(pointKeyKey, cols[b.key].name),
 		parquet.KeyValueMetadata(pointFormatKey, pointFormat), parquet.SkipPageBounds("block"), parquet.SkipPageStatistics("block"),
-		parquet.SkipPageBounds("dict"), parquet.SkipPageStatistics("dict"), parquet.PageBufferSize(keyPageBytes)), opts...)
+		parquet.SkipPageBounds("dict"), parquet.SkipPageStatistics("dict")), opts...)
 	if cols[b.key].typ.kind == session.KindVarchar {
 		return writeRecords(ctx, b, parquet.NewGenericWriter[strRecord](w, opts...),
 			func(k cell, blk, dict []byte) strRecord { return strRecord{Key: string(k.b), Block: blk, Dict: dict} })
@@ -287,10 +287,6 @@ func keyInt(t colType, k cell) int64 {
 	}
 	return int64(k.lo)
 }
-
-// keyPageBytes is the page size of the index (keys: a page of 512
-// BIGINT keys; a block or a segment's dictionaries is a page of its own).
-const keyPageBytes = 4 << 10
 
 // writeRecords writes the keys, blocks and dictionaries of every row,
 // a segment at a time.
