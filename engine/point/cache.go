@@ -45,6 +45,9 @@ func (p *pointTables) get(ctx context.Context, lake store.Lake, src Source) (*po
 	// The dataset's identity: its file (Gold: the current promotion's,
 	// as gold.<name> reads it), or its version directory, whose entries a
 	// Silver build renames (a date published, a version exchanged).
+	if t, release, ok := p.cachedGold(lake, src); ok {
+		return t, release, nil
+	}
 	dsPath, dsKind := lake.GoldDatasetResolved(src.Name), fs.FileMode(0)
 	if src.Schema == "silver" {
 		dsPath, dsKind = lake.VersionDir(src.Name), fs.ModeDir
@@ -99,6 +102,34 @@ func (p *pointTables) get(ctx context.Context, lake store.Lake, src Source) (*po
 			return nil, nil, err
 		}
 	}
+}
+
+// cachedGold is the open index of a Gold dataset when the public path
+// still leads to the very file it was opened for (one stat following the
+// symlinks, not resolving them one by one: a promotion leads it to
+// another file), and the index file is the same.
+func (p *pointTables) cachedGold(lake store.Lake, src Source) (*pointTable, func(), bool) {
+	if src.Schema != "gold" {
+		return nil, nil, false
+	}
+	fi, err := os.Stat(lake.GoldDatasetFile(src.Name))
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil, nil, false
+	}
+	ds := fileIdentity(fi)
+	idx, ok := regularFile(src.IndexPath(lake))
+	if !ok {
+		return nil, nil, false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	e := p.entries[src.String()]
+	if p.closed || e == nil || e.t == nil || e.ds != ds || e.idx != idx {
+		return nil, nil, false
+	}
+	t := e.t
+	t.refs++
+	return t, func() { p.release(t) }, true
 }
 
 // open opens the dataset's index in the background and records the
