@@ -118,11 +118,16 @@ func decodeBinary(oid uint32, v []byte) (session.Arg, error) {
 			return session.Arg{}, err
 		}
 		return session.Arg{Kind: session.ArgInt64, I: int64(int16(be.Uint16(v)))}, nil
-	case oidInt4, oidOID:
+	case oidInt4:
 		if err := needLen(v, 4, "integer"); err != nil {
 			return session.Arg{}, err
 		}
 		return session.Arg{Kind: session.ArgInt64, I: int64(int32(be.Uint32(v)))}, nil
+	case oidOID:
+		if err := needLen(v, 4, "oid"); err != nil {
+			return session.Arg{}, err
+		}
+		return session.Arg{Kind: session.ArgInt64, I: int64(be.Uint32(v))}, nil
 	case oidInt8:
 		if err := needLen(v, 8, "bigint"); err != nil {
 			return session.Arg{}, err

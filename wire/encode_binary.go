@@ -43,7 +43,7 @@ func binaryEncoder(t session.SQLType) (encodeFunc, error) {
 		}, nil
 	case session.KindUInteger:
 		return func(dst []byte, v *session.Vector, i int) []byte {
-			return be.AppendUint64(dst, uint64(session.Values[uint32](v)[i]))
+			return be.AppendUint32(dst, session.Values[uint32](v)[i])
 		}, nil
 	case session.KindBigInt:
 		return func(dst []byte, v *session.Vector, i int) []byte {

@@ -17,6 +17,7 @@ const (
 	oidInt4        uint32 = 23
 	oidText        uint32 = 25
 	oidOID         uint32 = 26
+	oidOIDArray    uint32 = 1028
 	oidJSON        uint32 = 114
 	oidJSONArray   uint32 = 199
 	oidFloat4      uint32 = 700
@@ -66,7 +67,7 @@ var scalarTypes = map[session.SQLKind]pgType{
 	session.KindInteger:     {oid: oidInt4, size: 4},
 	session.KindUSmallInt:   {oid: oidInt4, size: 4},
 	session.KindBigInt:      {oid: oidInt8, size: 8},
-	session.KindUInteger:    {oid: oidInt8, size: 8},
+	session.KindUInteger:    {oid: oidOID, size: 4}, // PostgreSQL's only unsigned 32-bit type; the catalog's OIDs
 	session.KindUBigInt:     {oid: oidNumeric, size: -1},
 	session.KindHugeInt:     {oid: oidNumeric, size: -1},
 	session.KindUHugeInt:    {oid: oidNumeric, size: -1},
@@ -92,6 +93,7 @@ var arrayOf = map[uint32]uint32{
 	oidInt8: oidInt8Array, oidText: oidTextArray, oidJSON: oidJSONArray, oidFloat4: oidFloat4Array,
 	oidFloat8: oidFloat8Array, oidDate: oidDateArray, oidTime: oidTimeArray, oidTimestamp: oidTSArray,
 	oidTimestampTZ: oidTSTZArray, oidInterval: oidIntervArray, oidNumeric: oidNumArray, oidUUID: oidUUIDArray,
+	oidOID: oidOIDArray,
 }
 
 // typeFor maps a DuckDB type to its wire type; ok is false for types that

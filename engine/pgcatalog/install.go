@@ -88,7 +88,7 @@ func statementsOf(name string) ([]string, error) {
 
 // staticStatements creates and fills __pg_catalog.static_<name> from
 // data/<name>.csv, whose header names each column as name:DUCKDBTYPE;
-// an empty field is NULL.
+// a field \N is NULL.
 func staticStatements(name string) ([]string, error) {
 	b, err := files.ReadFile("data/" + name + ".csv")
 	if err != nil {
@@ -118,7 +118,7 @@ func staticStatements(name string) ([]string, error) {
 		}
 		vals := make([]string, len(r))
 		for j, v := range r {
-			if v == "" {
+			if v == `\N` {
 				vals[j] = "NULL"
 			} else {
 				vals[j] = quote(v)

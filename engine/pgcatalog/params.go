@@ -60,11 +60,11 @@ func CastParams(sql string, types map[int]string) (string, bool) {
 // give a parameter, by OID.
 var paramTypeNames = map[uint32]string{
 	16: "boolean", 17: "blob", 20: "bigint", 21: "smallint", 23: "integer", 25: "varchar",
-	26: "bigint", 114: "json", 700: "real", 701: "double", 1042: "varchar", 1043: "varchar",
+	26: "uinteger", 114: "json", 700: "real", 701: "double", 1042: "varchar", 1043: "varchar",
 	1082: "date", 1083: "time", 1114: "timestamp", 1184: "timestamptz", 1186: "interval",
 	1700: "decimal", 2950: "uuid", 3802: "json",
 	1000: "boolean[]", 1005: "smallint[]", 1007: "integer[]", 1016: "bigint[]", 1009: "varchar[]",
-	1015: "varchar[]", 1021: "real[]", 1022: "double[]",
+	1015: "varchar[]", 1021: "real[]", 1022: "double[]", 1028: "uinteger[]",
 }
 
 // ParamTypeName is the DuckDB type a parameter the client typed oid is

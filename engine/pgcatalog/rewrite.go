@@ -281,7 +281,7 @@ var plainTypes = map[string]string{
 	"name": "varchar", "char": "varchar", "bpchar": "varchar", "int2vector": "varchar",
 	"oidvector": "varchar", "sql_identifier": "varchar", "character_data": "varchar",
 	"yes_or_no": "varchar", "pg_node_tree": "varchar", "aclitem": "varchar",
-	"cardinal_number": "integer", "oid": "bigint", "xid": "bigint", "cid": "bigint", "tid": "varchar",
+	"cardinal_number": "integer", "oid": "uinteger", "xid": "bigint", "cid": "bigint", "tid": "varchar",
 	"regoper": "integer", "regoperator": "integer", "regconfig": "integer",
 	"regdictionary": "integer", "regcollation": "integer", "anyarray": "varchar",
 }

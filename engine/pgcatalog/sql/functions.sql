@@ -11,7 +11,8 @@ SELECT oid AS _oid, relname AS _relname, relnamespace AS _relnamespace, nspname 
 FROM __pg_catalog.spysql_relations
 ;
 CREATE OR REPLACE VIEW __pg_catalog.spysql_descriptions AS
-SELECT objoid AS _objoid, objsubid AS _objsubid, description AS _description FROM __pg_catalog.pg_description
+SELECT objoid AS _objoid, classoid AS _classoid, objsubid AS _objsubid, description AS _description
+FROM __pg_catalog.pg_description
 ;
 CREATE OR REPLACE VIEW __pg_catalog.spysql_types AS
 SELECT oid AS _oid, typname AS _typname, typcategory AS _cat, typelem AS _elem FROM __pg_catalog.static_pg_type
@@ -64,13 +65,25 @@ coalesce((SELECT _r._relnamespace = 11 OR list_contains(__pg_catalog.spysql_sear
 CREATE OR REPLACE MACRO __pg_catalog.pg_type_is_visible(type_oid) AS
 EXISTS (SELECT 1 FROM __pg_catalog.spysql_types _t WHERE _t._oid = type_oid)
 ;
-CREATE OR REPLACE MACRO __pg_catalog.pg_function_is_visible(fn_oid) AS false
+-- Functions are pg_catalog's (always visible), with PostgreSQL's own
+-- answers exported beside them.
+CREATE OR REPLACE VIEW __pg_catalog.spysql_procs AS
+SELECT oid AS _oid, result AS _result, arguments AS _arguments, identity_arguments AS _identity
+FROM __pg_catalog.static_pg_proc
 ;
-CREATE OR REPLACE MACRO __pg_catalog.pg_get_function_result(fn_oid) AS NULL::VARCHAR
+CREATE OR REPLACE MACRO __pg_catalog.pg_function_is_visible(fn_oid) AS
+EXISTS (SELECT 1 FROM __pg_catalog.spysql_procs _p WHERE _p._oid = fn_oid)
 ;
-CREATE OR REPLACE MACRO __pg_catalog.pg_get_function_arguments(fn_oid) AS NULL::VARCHAR
+CREATE OR REPLACE MACRO __pg_catalog.pg_get_function_result(fn_oid) AS
+(SELECT _p._result FROM __pg_catalog.spysql_procs _p WHERE _p._oid = fn_oid)
 ;
-CREATE OR REPLACE MACRO __pg_catalog.pg_get_function_identity_arguments(fn_oid) AS NULL::VARCHAR
+CREATE OR REPLACE MACRO __pg_catalog.pg_get_function_arguments(fn_oid) AS
+(SELECT _p._arguments FROM __pg_catalog.spysql_procs _p WHERE _p._oid = fn_oid)
+;
+CREATE OR REPLACE MACRO __pg_catalog.pg_get_function_identity_arguments(fn_oid) AS
+(SELECT _p._identity FROM __pg_catalog.spysql_procs _p WHERE _p._oid = fn_oid)
+;
+CREATE OR REPLACE MACRO __pg_catalog.pg_get_function_sqlbody(fn_oid) AS NULL::VARCHAR
 ;
 CREATE OR REPLACE MACRO __pg_catalog.pg_get_functiondef(fn_oid) AS NULL::VARCHAR
 ;
@@ -132,7 +145,7 @@ CREATE OR REPLACE MACRO __pg_catalog.obj_description(o) AS
 ;
 CREATE OR REPLACE MACRO __pg_catalog.obj_description(o, cat) AS
 (SELECT _d._description FROM __pg_catalog.spysql_descriptions _d WHERE _d._objoid = o AND _d._objsubid = 0
-   AND cat IN ('pg_class') LIMIT 1)
+   AND _d._classoid = CASE cat WHEN 'pg_class' THEN 1259 WHEN 'pg_proc' THEN 1255 END LIMIT 1)
 ;
 CREATE OR REPLACE MACRO __pg_catalog.col_description(rel, col) AS
 (SELECT _d._description FROM __pg_catalog.spysql_descriptions _d WHERE _d._objoid = rel AND _d._objsubid = col LIMIT 1)
@@ -186,7 +199,7 @@ list_transform(regexp_extract_all(name, '"((?:[^"]|"")*)"|([^."]+)', 0),
 ;
 CREATE OR REPLACE MACRO __pg_catalog.spysql_regclass_in(name) AS
 CASE WHEN name IS NULL THEN NULL
-     WHEN regexp_matches(CAST(name AS VARCHAR), '^\s*[0-9]+\s*$') THEN CAST(name AS INTEGER)
+     WHEN regexp_matches(CAST(name AS VARCHAR), '^\s*[0-9]+\s*$') THEN CAST(name AS UINTEGER)
      ELSE (SELECT _r._oid FROM __pg_catalog.spysql_rels _r,
                   (SELECT __pg_catalog.spysql_name_parts(CAST(name AS VARCHAR)) AS _p) _q
            WHERE (len(_q._p) = 2 AND _r._nspname = _q._p[1] AND _r._relname = _q._p[2])
@@ -203,7 +216,7 @@ CASE WHEN rel_oid IS NULL THEN NULL ELSE coalesce(
 ;
 CREATE OR REPLACE MACRO __pg_catalog.spysql_regtype_in(name) AS
 CASE WHEN name IS NULL THEN NULL
-     WHEN regexp_matches(CAST(name AS VARCHAR), '^\s*[0-9]+\s*$') THEN CAST(name AS INTEGER)
+     WHEN regexp_matches(CAST(name AS VARCHAR), '^\s*[0-9]+\s*$') THEN CAST(name AS UINTEGER)
      ELSE (SELECT _t._oid FROM __pg_catalog.spysql_types_formatted _t
            WHERE _t._typname = lower(regexp_replace(CAST(name AS VARCHAR), '^pg_catalog\.', ''))
               OR _t._formatted = lower(regexp_replace(CAST(name AS VARCHAR), '^pg_catalog\.', ''))
@@ -214,7 +227,7 @@ CASE WHEN type_oid IS NULL THEN NULL WHEN type_oid = 0 THEN '-' ELSE __pg_catalo
 ;
 CREATE OR REPLACE MACRO __pg_catalog.spysql_regnamespace_in(name) AS
 CASE WHEN name IS NULL THEN NULL
-     WHEN regexp_matches(CAST(name AS VARCHAR), '^\s*[0-9]+\s*$') THEN CAST(name AS INTEGER)
+     WHEN regexp_matches(CAST(name AS VARCHAR), '^\s*[0-9]+\s*$') THEN CAST(name AS UINTEGER)
      ELSE (SELECT _n._oid FROM (SELECT oid AS _oid, nspname AS _nspname FROM __pg_catalog.pg_namespace) _n
            WHERE _n._nspname = __pg_catalog.spysql_name_parts(CAST(name AS VARCHAR))[1]) END
 ;
@@ -224,14 +237,14 @@ CASE WHEN ns_oid IS NULL THEN NULL
                     WHERE _n._oid = ns_oid), CAST(ns_oid AS VARCHAR)) END
 ;
 CREATE OR REPLACE MACRO __pg_catalog.spysql_regrole_in(name) AS
-CASE WHEN name IS NULL THEN NULL WHEN CAST(name AS VARCHAR) = __pg_catalog.spysql_user() THEN 10 END
+CASE WHEN name IS NULL THEN NULL WHEN CAST(name AS VARCHAR) = __pg_catalog.spysql_user() THEN 10::UINTEGER END
 ;
 CREATE OR REPLACE MACRO __pg_catalog.spysql_regrole_out(role_oid) AS __pg_catalog.pg_get_userbyid(role_oid)
 ;
 -- regproc: a function's OID, by name (pg_catalog.array_in) or number.
 CREATE OR REPLACE MACRO __pg_catalog.spysql_regproc_in(name) AS
 CASE WHEN name IS NULL THEN NULL
-     WHEN regexp_matches(CAST(name AS VARCHAR), '^\s*[0-9]+\s*$') THEN CAST(name AS INTEGER)
+     WHEN regexp_matches(CAST(name AS VARCHAR), '^\s*[0-9]+\s*$') THEN CAST(name AS UINTEGER)
      ELSE (SELECT _p._oid FROM (SELECT oid AS _oid, proname AS _proname FROM __pg_catalog.static_pg_proc) _p
            WHERE _p._proname = regexp_replace(CAST(name AS VARCHAR), '^pg_catalog\.', '') ORDER BY _p._oid LIMIT 1) END
 ;

@@ -8,7 +8,7 @@
 -- connection: spysql_user, spysql_database, spysql_search_path.
 -- Statements are separated by a line holding only ";".
 
-CREATE OR REPLACE MACRO __pg_catalog.spysql_oid(s) AS (16384 + hash(s) % 2000000000)::INTEGER
+CREATE OR REPLACE MACRO __pg_catalog.spysql_oid(s) AS (16384 + hash(s) % 2000000000)::UINTEGER
 ;
 CREATE OR REPLACE MACRO __pg_catalog.spysql_user() AS coalesce(getvariable('spysql_user'), 'spysql')
 ;
@@ -19,7 +19,7 @@ CREATE OR REPLACE MACRO __pg_catalog.spysql_search_path() AS coalesce(getvariabl
 -- The lake's schemas: everything but DuckDB's main and the catalog's own.
 CREATE OR REPLACE VIEW __pg_catalog.spysql_schemas AS
 SELECT schema_name AS nspname,
-       CASE schema_name WHEN '__pg_catalog' THEN 11 WHEN '__information_schema' THEN 13000
+       CASE schema_name WHEN '__pg_catalog' THEN 11::UINTEGER WHEN '__information_schema' THEN 13000::UINTEGER
             ELSE __pg_catalog.spysql_oid('n:' || schema_name) END AS oid,
        CASE schema_name WHEN '__pg_catalog' THEN 'pg_catalog' WHEN '__information_schema' THEN 'information_schema'
             ELSE schema_name END AS name
@@ -28,7 +28,7 @@ WHERE database_name = current_database() AND schema_name <> 'main'
 ;
 -- Relations: DuckDB tables are tables ('r'), views are views ('v').
 CREATE OR REPLACE VIEW __pg_catalog.spysql_relations AS
-SELECT CASE WHEN s.oid = 11 THEN coalesce(f.fixed, __pg_catalog.spysql_oid('r:pg_catalog.' || r.name))
+SELECT CASE WHEN s.oid = 11 THEN coalesce(f.fixed::UINTEGER, __pg_catalog.spysql_oid('r:pg_catalog.' || r.name))
             ELSE __pg_catalog.spysql_oid('r:' || s.name || '.' || r.name) END AS oid,
        r.name AS relname, s.oid AS relnamespace, s.name AS nspname, r.schema AS duck_schema,
        r.kind AS relkind, r.comment, r.ncols, r.sql
@@ -45,9 +45,9 @@ LEFT JOIN (VALUES ('pg_type', 1247), ('pg_attribute', 1249), ('pg_proc', 1255), 
        ON s.oid = 11 AND f.name = r.name
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_namespace AS
-SELECT oid, name AS nspname, 10 AS nspowner, NULL::VARCHAR[] AS nspacl
+SELECT oid, name AS nspname, 10::UINTEGER AS nspowner, NULL::VARCHAR[] AS nspacl
 FROM __pg_catalog.spysql_schemas
-UNION ALL SELECT 99, 'pg_toast', 10, NULL::VARCHAR[]
+UNION ALL SELECT 99::UINTEGER, 'pg_toast', 10::UINTEGER, NULL::VARCHAR[]
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_type AS
 SELECT * FROM __pg_catalog.static_pg_type
@@ -95,7 +95,7 @@ CASE WHEN regexp_matches(t, '^DECIMAL\(\d+,\d+\)(\[[0-9]*\])?$')
 ;
 CREATE OR REPLACE VIEW __pg_catalog.spysql_columns AS
 SELECT r.oid AS attrelid, c.column_name AS attname, c.column_index AS attnum,
-       __pg_catalog.spysql_type_oid(c.data_type) AS atttypid,
+       __pg_catalog.spysql_type_oid(c.data_type)::UINTEGER AS atttypid,
        __pg_catalog.spysql_typmod(c.data_type) AS atttypmod,
        NOT c.is_nullable AS attnotnull, c.comment, c.data_type AS duck_type,
        r.relname, r.nspname, r.relkind, r.relnamespace, c.column_default
@@ -110,43 +110,43 @@ SELECT c.attrelid, c.attname, c.atttypid, -1 AS attstattarget, t.typlen AS attle
        c.atttypmod, t.typbyval AS attbyval, t.typalign AS attalign, t.typstorage AS attstorage,
        '' AS attcompression, c.attnotnull, false AS atthasdef, false AS atthasmissing,
        '' AS attidentity, '' AS attgenerated, false AS attisdropped, true AS attislocal,
-       0 AS attinhcount, CASE WHEN t.typcollation <> 0 THEN 100 ELSE 0 END AS attcollation,
+       0 AS attinhcount, (CASE WHEN t.typcollation <> 0 THEN 100 ELSE 0 END)::UINTEGER AS attcollation,
        NULL::VARCHAR[] AS attacl, NULL::VARCHAR[] AS attoptions, NULL::VARCHAR[] AS attfdwoptions,
        NULL::VARCHAR AS attmissingval
 FROM __pg_catalog.spysql_columns c
 LEFT JOIN __pg_catalog.static_pg_type t ON t.oid = c.atttypid
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_class AS
-SELECT r.oid, r.relname, r.relnamespace, 0 AS reltype, 0 AS reloftype, 10 AS relowner,
-       CASE WHEN r.relkind = 'r' THEN 2 ELSE 0 END AS relam, 0 AS relfilenode, 0 AS reltablespace,
-       0 AS relpages, -1::FLOAT AS reltuples, 0 AS relallvisible, 0 AS reltoastrelid,
+SELECT r.oid, r.relname, r.relnamespace, 0::UINTEGER AS reltype, 0::UINTEGER AS reloftype, 10::UINTEGER AS relowner,
+       (CASE WHEN r.relkind = 'r' THEN 2 ELSE 0 END)::UINTEGER AS relam, 0::UINTEGER AS relfilenode, 0::UINTEGER AS reltablespace,
+       0 AS relpages, -1::FLOAT AS reltuples, 0 AS relallvisible, 0::UINTEGER AS reltoastrelid,
        false AS relhasindex, false AS relisshared, 'p' AS relpersistence, r.relkind,
        r.ncols::SMALLINT AS relnatts, 0::SMALLINT AS relchecks, r.relkind = 'v' AS relhasrules,
        false AS relhastriggers, false AS relhassubclass, false AS relrowsecurity,
        false AS relforcerowsecurity, true AS relispopulated, 'n' AS relreplident,
-       false AS relispartition, 0 AS relrewrite, 0 AS relfrozenxid, 0 AS relminmxid,
+       false AS relispartition, 0::UINTEGER AS relrewrite, 0 AS relfrozenxid, 0 AS relminmxid,
        NULL::VARCHAR[] AS relacl, NULL::VARCHAR[] AS reloptions, NULL::VARCHAR AS relpartbound
 FROM __pg_catalog.spysql_relations r
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_database AS
-SELECT 16384 AS oid, __pg_catalog.spysql_database() AS datname, 10 AS datdba, 6 AS encoding,
+SELECT 16384::UINTEGER AS oid, __pg_catalog.spysql_database() AS datname, 10::UINTEGER AS datdba, 6 AS encoding,
        'c' AS datlocprovider, false AS datistemplate, true AS datallowconn, -1 AS datconnlimit,
-       0 AS datfrozenxid, 1 AS datminmxid, 1663 AS dattablespace, 'C' AS datcollate, 'C' AS datctype,
+       0 AS datfrozenxid, 1 AS datminmxid, 1663::UINTEGER AS dattablespace, 'C' AS datcollate, 'C' AS datctype,
        NULL::VARCHAR AS daticulocale, NULL::VARCHAR AS datcollversion, NULL::VARCHAR[] AS datacl
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_roles AS
 SELECT __pg_catalog.spysql_user() AS rolname, false AS rolsuper, true AS rolinherit,
        false AS rolcreaterole, false AS rolcreatedb, true AS rolcanlogin, false AS rolreplication,
        -1 AS rolconnlimit, '********' AS rolpassword, NULL::TIMESTAMPTZ AS rolvaliduntil,
-       false AS rolbypassrls, NULL::VARCHAR[] AS rolconfig, 10 AS oid
+       false AS rolbypassrls, NULL::VARCHAR[] AS rolconfig, 10::UINTEGER AS oid
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_authid AS
-SELECT 10 AS oid, rolname, rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolcanlogin,
+SELECT 10::UINTEGER AS oid, rolname, rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolcanlogin,
        rolreplication, rolbypassrls, rolconnlimit, NULL::VARCHAR AS rolpassword, rolvaliduntil
 FROM __pg_catalog.pg_roles
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_user AS
-SELECT __pg_catalog.spysql_user() AS usename, 10 AS usesysid, false AS usecreatedb, false AS usesuper,
+SELECT __pg_catalog.spysql_user() AS usename, 10::UINTEGER AS usesysid, false AS usecreatedb, false AS usesuper,
        false AS userepl, false AS usebypassrls, '********' AS passwd, NULL::TIMESTAMPTZ AS valuntil,
        NULL::VARCHAR[] AS useconfig
 ;
@@ -154,11 +154,13 @@ CREATE OR REPLACE VIEW __pg_catalog.pg_auth_members AS
 SELECT 0 AS roleid, 0 AS member, 0 AS grantor, false AS admin_option WHERE false
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_description AS
-SELECT oid AS objoid, 1259 AS classoid, 0 AS objsubid, comment AS description
+SELECT oid AS objoid, 1259::UINTEGER AS classoid, 0 AS objsubid, comment AS description
 FROM __pg_catalog.spysql_relations WHERE comment IS NOT NULL AND comment <> ''
 UNION ALL
 SELECT attrelid, 1259, attnum, comment
 FROM __pg_catalog.spysql_columns WHERE comment IS NOT NULL AND comment <> ''
+UNION ALL
+SELECT oid, 1255, 0, description FROM __pg_catalog.static_pg_proc WHERE description IS NOT NULL
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_shdescription AS
 SELECT 0 AS objoid, 0 AS classoid, NULL::VARCHAR AS description WHERE false
@@ -168,23 +170,23 @@ CREATE OR REPLACE VIEW __pg_catalog.pg_range AS SELECT * FROM __pg_catalog.stati
 CREATE OR REPLACE VIEW __pg_catalog.pg_am AS SELECT * FROM __pg_catalog.static_pg_am
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_extension AS
-SELECT 13000 AS oid, 'plpgsql' AS extname, 10 AS extowner, 11 AS extnamespace, false AS extrelocatable,
+SELECT 13000::UINTEGER AS oid, 'plpgsql' AS extname, 10::UINTEGER AS extowner, 11::UINTEGER AS extnamespace, false AS extrelocatable,
        '1.0' AS extversion, NULL::INTEGER[] AS extconfig, NULL::VARCHAR[] AS extcondition
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_tablespace AS
-SELECT * FROM (VALUES (1663, 'pg_default', 10, NULL::VARCHAR[], NULL::VARCHAR[]),
-                      (1664, 'pg_global', 10, NULL::VARCHAR[], NULL::VARCHAR[]))
+SELECT * FROM (VALUES (1663::UINTEGER, 'pg_default', 10::UINTEGER, NULL::VARCHAR[], NULL::VARCHAR[]),
+                      (1664::UINTEGER, 'pg_global', 10::UINTEGER, NULL::VARCHAR[], NULL::VARCHAR[]))
   t(oid, spcname, spcowner, spcacl, spcoptions)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_collation AS
-SELECT * FROM (VALUES (100, 'default', 11, 10, 'd', true, -1, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR),
-                      (950, 'C', 11, 10, 'c', true, -1, 'C', 'C', NULL, NULL),
-                      (951, 'POSIX', 11, 10, 'c', true, -1, 'POSIX', 'POSIX', NULL, NULL))
+SELECT * FROM (VALUES (100::UINTEGER, 'default', 11::UINTEGER, 10::UINTEGER, 'd', true, -1, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR),
+                      (950::UINTEGER, 'C', 11::UINTEGER, 10::UINTEGER, 'c', true, -1, 'C', 'C', NULL, NULL),
+                      (951::UINTEGER, 'POSIX', 11::UINTEGER, 10::UINTEGER, 'c', true, -1, 'POSIX', 'POSIX', NULL, NULL))
   t(oid, collname, collnamespace, collowner, collprovider, collisdeterministic, collencoding,
     collcollate, collctype, colliculocale, collversion)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_index AS
-SELECT 0 AS indexrelid, 0 AS indrelid, 0::SMALLINT AS indnatts, 0::SMALLINT AS indnkeyatts,
+SELECT 0::UINTEGER AS indexrelid, 0::UINTEGER AS indrelid, 0::SMALLINT AS indnatts, 0::SMALLINT AS indnkeyatts,
        false AS indisunique, false AS indnullsnotdistinct, false AS indisprimary,
        false AS indisexclusion, false AS indimmediate, false AS indisclustered, false AS indisvalid,
        false AS indcheckxmin, false AS indisready, false AS indislive, false AS indisreplident,
@@ -193,9 +195,9 @@ SELECT 0 AS indexrelid, 0 AS indrelid, 0::SMALLINT AS indnatts, 0::SMALLINT AS i
 WHERE false
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_constraint AS
-SELECT 0 AS oid, '' AS conname, 0 AS connamespace, '' AS contype, false AS condeferrable,
-       false AS condeferred, true AS convalidated, 0 AS conrelid, 0 AS contypid, 0 AS conindid,
-       0 AS conparentid, 0 AS confrelid, '' AS confupdtype, '' AS confdeltype, '' AS confmatchtype,
+SELECT 0::UINTEGER AS oid, '' AS conname, 0::UINTEGER AS connamespace, '' AS contype, false AS condeferrable,
+       false AS condeferred, true AS convalidated, 0::UINTEGER AS conrelid, 0::UINTEGER AS contypid, 0::UINTEGER AS conindid,
+       0::UINTEGER AS conparentid, 0::UINTEGER AS confrelid, '' AS confupdtype, '' AS confdeltype, '' AS confmatchtype,
        true AS conislocal, 0 AS coninhcount, false AS connoinherit, []::SMALLINT[] AS conkey,
        []::SMALLINT[] AS confkey, []::INTEGER[] AS conpfeqop, []::INTEGER[] AS conppeqop,
        []::INTEGER[] AS conffeqop, []::SMALLINT[] AS confdelsetcols, []::INTEGER[] AS conexclop,
@@ -203,10 +205,10 @@ SELECT 0 AS oid, '' AS conname, 0 AS connamespace, '' AS contype, false AS conde
 WHERE false
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_attrdef AS
-SELECT 0 AS oid, 0 AS adrelid, 0::SMALLINT AS adnum, NULL::VARCHAR AS adbin WHERE false
+SELECT 0::UINTEGER AS oid, 0::UINTEGER AS adrelid, 0::SMALLINT AS adnum, NULL::VARCHAR AS adbin WHERE false
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_inherits AS
-SELECT 0 AS inhrelid, 0 AS inhparent, 0 AS inhseqno, false AS inhdetachpending WHERE false
+SELECT 0::UINTEGER AS inhrelid, 0::UINTEGER AS inhparent, 0 AS inhseqno, false AS inhdetachpending WHERE false
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_policy AS
 SELECT 0 AS oid, '' AS polname, 0 AS polrelid, '' AS polcmd, true AS polpermissive,
@@ -238,11 +240,11 @@ SELECT 0 AS oid, '' AS rulename, 0 AS ev_class, '' AS ev_type, 'O' AS ev_enabled
        NULL::VARCHAR AS ev_qual, NULL::VARCHAR AS ev_action WHERE false
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_depend AS
-SELECT 0 AS classid, 0 AS objid, 0 AS objsubid, 0 AS refclassid, 0 AS refobjid, 0 AS refobjsubid,
+SELECT 0::UINTEGER AS classid, 0::UINTEGER AS objid, 0 AS objsubid, 0::UINTEGER AS refclassid, 0::UINTEGER AS refobjid, 0 AS refobjsubid,
        '' AS deptype WHERE false
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_enum AS
-SELECT 0 AS oid, 0 AS enumtypid, 0::FLOAT AS enumsortorder, '' AS enumlabel WHERE false
+SELECT 0::UINTEGER AS oid, 0::UINTEGER AS enumtypid, 0::FLOAT AS enumsortorder, '' AS enumlabel WHERE false
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_sequence AS
 SELECT 0 AS seqrelid, 0 AS seqtypid, 0::BIGINT AS seqstart, 0::BIGINT AS seqincrement,
@@ -260,23 +262,22 @@ SELECT 0 AS oid, '' AS evtname, '' AS evtevent, 10 AS evtowner, 0 AS evtfoid, 'O
        NULL::VARCHAR[] AS evttags WHERE false
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_language AS
-SELECT * FROM (VALUES (12, 'internal', 10, false, false, 0, 0, 2246),
-                      (13, 'c', 10, false, false, 0, 0, 2247),
-                      (14, 'sql', 10, false, true, 0, 0, 2248),
-                      (13100, 'plpgsql', 10, true, true, 0, 0, 0))
+SELECT * FROM (VALUES (12::UINTEGER, 'internal', 10::UINTEGER, false, false, 0::UINTEGER, 0::UINTEGER, 2246::UINTEGER),
+                      (13::UINTEGER, 'c', 10::UINTEGER, false, false, 0::UINTEGER, 0::UINTEGER, 2247::UINTEGER),
+                      (14::UINTEGER, 'sql', 10::UINTEGER, false, true, 0::UINTEGER, 0::UINTEGER, 2248::UINTEGER),
+                      (13100::UINTEGER, 'plpgsql', 10::UINTEGER, true, true, 0::UINTEGER, 0::UINTEGER, 0::UINTEGER))
   t(oid, lanname, lanowner, lanispl, lanpltrusted, lanplcallfoid, laninline, lanvalidator)
 ;
--- Functions: the lake has none of its own; pg_catalog's rows are the
--- functions pg_type names (input, output, receive, ...), so that clients
--- joining pg_type to pg_proc (Npgsql: typreceive = array_recv) see them.
+-- Functions: the lake has none of its own; pg_catalog's are PostgreSQL
+-- 15's, exported with their argument and result lists (pg_proc.csv).
 CREATE OR REPLACE VIEW __pg_catalog.pg_proc AS
-SELECT oid, proname, pronamespace, 10 AS proowner, 12 AS prolang,
-       1::FLOAT AS procost, 0::FLOAT AS prorows, 0 AS provariadic, '-' AS prosupport, 'f' AS prokind,
-       false AS prosecdef, false AS proleakproof, true AS proisstrict, false AS proretset,
-       'i' AS provolatile, 's' AS proparallel, pronargs, 0::SMALLINT AS pronargdefaults,
-       prorettype, []::INTEGER[] AS proargtypes, NULL::INTEGER[] AS proallargtypes,
-       NULL::VARCHAR[] AS proargmodes, NULL::VARCHAR[] AS proargnames, NULL::VARCHAR AS proargdefaults,
-       NULL::INTEGER[] AS protrftypes, proname AS prosrc, NULL::VARCHAR AS probin, NULL::VARCHAR AS prosqlbody,
+SELECT oid, proname, pronamespace, proowner, prolang, procost, prorows, provariadic, prosupport,
+       prokind, prosecdef, proleakproof, proisstrict, proretset, provolatile, proparallel, pronargs,
+       pronargdefaults, prorettype, proargtypes,
+       from_json(proallargtypes, '["UINTEGER"]') AS proallargtypes,
+       from_json(proargmodes, '["VARCHAR"]') AS proargmodes,
+       from_json(proargnames, '["VARCHAR"]') AS proargnames, NULL::VARCHAR AS proargdefaults,
+       NULL::UINTEGER[] AS protrftypes, prosrc, probin, NULL::VARCHAR AS prosqlbody,
        NULL::VARCHAR[] AS proconfig, NULL::VARCHAR[] AS proacl
 FROM __pg_catalog.static_pg_proc
 ;
@@ -328,8 +329,8 @@ SELECT nspname AS schemaname, relname AS viewname, __pg_catalog.spysql_user() AS
 FROM __pg_catalog.spysql_relations WHERE relkind = 'v'
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_stat_activity AS
-SELECT 16384 AS datid, __pg_catalog.spysql_database() AS datname, s.pid, NULL::INTEGER AS leader_pid,
-       10 AS usesysid, s.usename, s.application_name,
+SELECT 16384::UINTEGER AS datid, __pg_catalog.spysql_database() AS datname, s.pid, NULL::INTEGER AS leader_pid,
+       10::UINTEGER AS usesysid, s.usename, s.application_name,
        s.client_addr, NULL::VARCHAR AS client_hostname, s.client_port,
        s.backend_start, NULL::TIMESTAMPTZ AS xact_start, s.query_start,
        s.state_change, NULL::VARCHAR AS wait_event_type, NULL::VARCHAR AS wait_event,
