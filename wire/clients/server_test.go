@@ -47,6 +47,14 @@ const goldSelect = `SELECT i::BIGINT AS ts_event_ns, (100 + i / 4.0)::DOUBLE AS 
 	TIMESTAMPTZ '2025-12-15 14:30:00+00' + to_seconds(i) AS ts
 	FROM range(1, 1001) r(i)`
 
+// vecSelect is a second Gold dataset, vec, of list columns: values with
+// NULL elements, empty lists and NULL lists.
+const vecSelect = `SELECT * FROM (VALUES
+	(1::BIGINT, [1.5, -2.25]::DOUBLE[], ['a', 'b c', '{q"x}']::VARCHAR[], [1, 9007199254740993]::BIGINT[]),
+	(2, []::DOUBLE[], []::VARCHAR[], []::BIGINT[]),
+	(3, [NULL, 0.5]::DOUBLE[], ['x', NULL]::VARCHAR[], [NULL]::BIGINT[]),
+	(4, NULL, NULL, NULL)) t(id, px, tags, ids)`
+
 // pgLike creates, in PostgreSQL, schema gold with a view ds whose columns
 // have the PostgreSQL types spysql reports for gold.ds.
 const pgLike = `CREATE SCHEMA gold; CREATE SCHEMA gold_data; DROP SCHEMA public;
@@ -57,7 +65,12 @@ INSERT INTO gold_data.ds_data SELECT i, 100 + i / 4.0, i % 7, 'SPY', round(i / 3
 CREATE VIEW gold.ds AS SELECT * FROM gold_data.ds_data;
 COMMENT ON VIEW gold.ds IS 'Demo training set';
 COMMENT ON COLUMN gold.ds.ts_event_ns IS 'key of ds';
-COMMENT ON COLUMN gold.ds.fwd_return_bps IS 'label';`
+COMMENT ON COLUMN gold.ds.fwd_return_bps IS 'label';
+CREATE TABLE gold_data.vec_data (id bigint, px double precision[], tags text[], ids bigint[]);
+INSERT INTO gold_data.vec_data VALUES (1, ARRAY[1.5, -2.25], ARRAY['a', 'b c', '{q"x}'], ARRAY[1, 9007199254740993]),
+  (2, '{}', '{}', '{}'), (3, ARRAY[NULL, 0.5], ARRAY['x', NULL], ARRAY[NULL]::bigint[]), (4, NULL, NULL, NULL);
+CREATE VIEW gold.vec AS SELECT * FROM gold_data.vec_data;
+COMMENT ON VIEW gold.vec IS 'List columns';`
 
 // server is a running spysql over a lake holding gold.ds (1,000 rows)
 // and the empty Bronze views.
@@ -81,15 +94,18 @@ func startServer(t testing.TB) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = w.Exec(fmt.Sprintf("COPY (%s) TO '%s' (FORMAT parquet)", goldSelect, filepath.Join(lake.GoldTrainingDir(), "ds.parquet")))
+	for _, d := range []struct{ name, query, meta string }{
+		{"ds", goldSelect, `{"dataset": "ds", "source_version": "", "notes": "Demo training set", "key": ["ts_event_ns"], "labels": ["fwd_return_bps"]}`},
+		{"vec", vecSelect, `{"dataset": "vec", "source_version": "", "notes": "List columns", "key": ["id"], "labels": []}`},
+	} {
+		if _, err := w.Exec(fmt.Sprintf("COPY (%s) TO '%s' (FORMAT parquet)", d.query, filepath.Join(lake.GoldTrainingDir(), d.name+".parquet"))); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(lake.GoldTrainingDir(), d.name+"_metadata.json"), []byte(d.meta), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	w.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	meta := `{"dataset": "ds", "source_version": "", "notes": "Demo training set", "key": ["ts_event_ns"], "labels": ["fwd_return_bps"]}`
-	if err := os.WriteFile(filepath.Join(lake.GoldTrainingDir(), "ds_metadata.json"), []byte(meta), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	db, err := duck.Open(ctx, lake, duck.Config{Sandbox: true, Threads: 2})
 	if err != nil {
 		t.Fatal(err)

@@ -14,7 +14,7 @@ schemas = insp.get_schema_names()
 for s in ("bronze", "calendar", "gold", "lake", "silver"):
     assert s in schemas, schemas
 assert "sessions" in insp.get_table_names(schema="calendar"), insp.get_table_names(schema="calendar")
-assert insp.get_view_names(schema="gold") == ["ds"], insp.get_view_names(schema="gold")
+assert insp.get_view_names(schema="gold") == ["ds", "vec"], insp.get_view_names(schema="gold")
 cols = {c["name"]: c for c in insp.get_columns("ds", schema="gold")}
 assert list(cols) == ["ts_event_ns", "price", "size", "symbol", "fwd_return_bps", "levels", "ts"], list(cols)
 assert isinstance(cols["ts_event_ns"]["type"], types.BIGINT), cols["ts_event_ns"]["type"]
