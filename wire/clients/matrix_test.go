@@ -70,6 +70,13 @@ func TestAsyncpg(t *testing.T) {
 	if !strings.HasSuffix(got, "asyncpg ok\n") {
 		t.Fatalf("spysql: output lacks asyncpg ok:\n%s", got)
 	}
+	sameLines(t, got, want)
+}
+
+// sameLines requires a client's output from spysql (got) to equal its
+// output from PostgreSQL (want), reporting each differing line.
+func sameLines(t *testing.T, got, want string) {
+	t.Helper()
 	gl, wl := strings.Split(got, "\n"), strings.Split(want, "\n")
 	if len(gl) != len(wl) {
 		t.Fatalf("spysql printed %d lines, PostgreSQL %d:\n%s\n---\n%s", len(gl), len(wl), got, want)
@@ -105,6 +112,33 @@ func TestJDBC(t *testing.T) {
 	if !strings.Contains(out, "jdbc ok") {
 		t.Errorf("output %q", out)
 	}
+}
+
+// TestJDBCFunctions runs JdbcFunctions.java (getFunctions,
+// getProcedures, getFunctionColumns of pg_catalog functions) against
+// spysql and PostgreSQL 15 and requires the same rows.
+func TestJDBCFunctions(t *testing.T) {
+	s := startServer(t)
+	const jar = "/usr/share/java/postgresql.jar"
+	if _, err := os.Stat(jar); err != nil {
+		t.Fatalf("pgjdbc is required (Debian: libpostgresql-jdbc-java): %v", err)
+	}
+	dir := t.TempDir()
+	src, err := os.ReadFile("testdata/scripts/JdbcFunctions.java")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dir+"/JdbcFunctions.java", src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runClient(t, s, dir, "javac", "-cp", jar, "JdbcFunctions.java")
+	host, port := s.hostPort()
+	got := runClientAt(t, host, port, "postgres", dir, "java", "-cp", jar+":.", "JdbcFunctions")
+	want := runClientAt(t, "127.0.0.1", strconv.Itoa(pg.Port), "postgres", dir, "java", "-cp", jar+":.", "JdbcFunctions")
+	if !strings.Contains(got, "getFunctions abs | pg_catalog | abs | absolute value") {
+		t.Errorf("getFunctions lacks abs:\n%s", got)
+	}
+	sameLines(t, got, want)
 }
 
 // TestNodePostgres runs testdata/node/client.js with node-postgres
