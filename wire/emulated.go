@@ -43,6 +43,11 @@ func isEmulatedShow(toks []token) bool {
 	if toks[1].kind == tokWord {
 		name = strings.ToLower(name)
 	}
+	if len(toks) == 4 && toks[2].text == "." {
+		// SHOW a.b is a custom setting's, as in PostgreSQL (DESCRIBE
+		// shows a table).
+		return true
+	}
 	_, ok := lookupSetting(name)
 	return ok && len(toks) == 2
 }
@@ -184,6 +189,9 @@ func (c *conn) execShow(st statement) (*emulatedResult, error) {
 	name := toks[0].text
 	if toks[0].kind == tokWord {
 		name = strings.ToLower(name)
+	}
+	for i := 1; i+1 < len(toks) && toks[i].text == "."; i += 2 {
+		name += "." + strings.ToLower(toks[i+1].text) // a custom setting
 	}
 	switch {
 	case toks[0].text == "ALL":

@@ -115,6 +115,11 @@ func (c *conn) runPortal(pt *portal, maxRows int, describe bool) error {
 			pt.done = true
 			return err
 		}
+		if err := c.applySetConfigs(pt.p.setConfigs); err != nil {
+			pt.done = true
+			pt.rows.Close()
+			return err
+		}
 		if describe {
 			c.send(&pgproto3.RowDescription{Fields: pt.rowFields()})
 		}

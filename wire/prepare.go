@@ -33,9 +33,12 @@ type prepared struct {
 	cursor *cursorDecl
 	inner  *prepared
 	// point is set when the statement has the point-read shape.
-	point  *pointQuery
-	refs   int // portals using eng
-	closed bool
+	point *pointQuery
+	// setConfigs are the statement's set_config calls, applied each time
+	// it runs (settings_config.go).
+	setConfigs []pgcatalog.SetConfig
+	refs       int // portals using eng
+	closed     bool
 	// mem is the session's account of memBytes, released once freed.
 	mem      *clientMemory
 	memBytes int64
@@ -146,7 +149,11 @@ func (c *conn) prepareQuery(ctx context.Context, p *prepared) error {
 	// The catalog queries clients send, in PostgreSQL's dialect, become
 	// DuckDB's over engine/pgcatalog; result columns get PostgreSQL's names.
 	// The gate decides what DuckDB will bind: the rewritten text.
-	text, _ := pgcatalog.Rewrite(p.st.sql, pgcatalog.Options{Setting: c.settingValue})
+	text, _, sets, err := pgcatalog.RewriteStatement(p.st.sql, pgcatalog.Options{Setting: c.settingValue, SetConfig: c.settings.setConfigValue})
+	if err != nil {
+		return settingError(err)
+	}
+	p.setConfigs = sets
 	gated := text
 	if p.st.explained != "" {
 		gated, _ = pgcatalog.Rewrite(p.st.explained, pgcatalog.Options{Setting: c.settingValue})

@@ -193,7 +193,10 @@ func newSettings(computed, startup map[string]string) (*settings, error) {
 func (s *settings) get(name string) (string, string, bool) {
 	d, ok := lookupSetting(name)
 	if !ok {
-		return "", "", false
+		// A custom setting exists once set (settings_config.go).
+		name = strings.ToLower(name)
+		v, ok := s.vals[name]
+		return name, v, ok && customName(name)
 	}
 	return d.name, s.vals[d.name], true
 }
@@ -202,6 +205,10 @@ func (s *settings) get(name string) (string, string, bool) {
 // reported says whether clients expect a ParameterStatus for it.
 func (s *settings) set(name, value string, local bool) (canon string, reported bool, err error) {
 	d, ok := lookupSetting(name)
+	if !ok && customName(name) {
+		s.assign(strings.ToLower(name), value, local)
+		return strings.ToLower(name), false, nil
+	}
 	if !ok {
 		return "", false, errorf(CodeUndefinedObject, "unrecognized configuration parameter %q", name)
 	}
@@ -218,6 +225,10 @@ func (s *settings) set(name, value string, local bool) (canon string, reported b
 
 func (s *settings) reset(name string, local bool) (canon string, reported bool, err error) {
 	d, ok := lookupSetting(name)
+	if !ok && customName(name) {
+		s.assign(strings.ToLower(name), "", local)
+		return strings.ToLower(name), false, nil
+	}
 	if !ok {
 		return "", false, errorf(CodeUndefinedObject, "unrecognized configuration parameter %q", name)
 	}
@@ -240,6 +251,11 @@ func (s *settings) resetAll() []string {
 			changed = append(changed, d.name)
 		}
 		s.assign(d.name, s.defaults[d.name], false)
+	}
+	for name := range s.vals {
+		if customName(name) {
+			s.assign(name, "", false)
+		}
 	}
 	sort.Strings(changed)
 	return changed

@@ -16,6 +16,11 @@ type Options struct {
 	// Setting answers current_setting('name') with the session's value;
 	// nil, or false, leaves the call to DuckDB.
 	Setting func(name string) (string, bool)
+	// SetConfig checks a set_config call and returns the value the
+	// setting will show, which the call returns; nil leaves set_config
+	// to the catalog's macro (it returns the value and changes nothing).
+	// With it, current_setting of an unknown name is a *SettingError.
+	SetConfig func(SetConfig) (string, error)
 }
 
 // Rewrite returns sql as DuckDB must run it to answer as PostgreSQL
@@ -23,9 +28,16 @@ type Options struct {
 // refuses, several statements, or anything but a query (SELECT, EXPLAIN
 // of one) is returned as it is.
 func Rewrite(sql string, opt Options) (string, bool) {
+	_, out, changed := rewrite(sql, opt)
+	return out, changed
+}
+
+// rewrite is Rewrite; the rewriter is nil when the statement was left as
+// it is before the walk.
+func rewrite(sql string, opt Options) (*rewriter, string, bool) {
 	tree, err := pg.Parse(sql)
 	if err != nil || len(tree.Stmts) != 1 {
-		return sql, false
+		return nil, sql, false
 	}
 	root := tree.Stmts[0].Stmt
 	var sel *pg.SelectStmt
@@ -34,7 +46,7 @@ func Rewrite(sql string, opt Options) (string, bool) {
 		sel = n.SelectStmt
 	case *pg.Node_ExplainStmt:
 	default:
-		return sql, false
+		return nil, sql, false
 	}
 	r := &rewriter{opt: opt, ctes: map[string]bool{}, shown: map[*pg.TypeCast]bool{}}
 	if sel != nil {
@@ -43,13 +55,13 @@ func Rewrite(sql string, opt Options) (string, bool) {
 	collectCTEs(root.ProtoReflect(), r.ctes)
 	r.walk(root.ProtoReflect())
 	if !r.changed {
-		return sql, false
+		return r, sql, false
 	}
 	out, err := pg.Deparse(tree)
 	if err != nil {
-		return sql, false
+		return r, sql, false
 	}
-	return out, true
+	return r, out, true
 }
 
 type rewriter struct {
@@ -59,6 +71,8 @@ type rewriter struct {
 	shown   map[*pg.TypeCast]bool
 	ctes    map[string]bool
 	changed bool
+	sets    []SetConfig // set_config calls, in order
+	err     error       // the first call refused
 }
 
 // walk visits every message of the tree, pre-order; a *pg.Node may be
@@ -225,15 +239,14 @@ func (r *rewriter) funcCall(fc *pg.FuncCall) {
 	} else if len(parts) > 2 {
 		return
 	}
-	if name == "current_setting" && r.opt.Setting != nil && len(fc.Args) >= 1 && (schema == "" || schema == "pg_catalog") {
-		if lit, ok := stringConst(fc.Args[0]); ok {
-			if v, ok := r.opt.Setting(strings.ToLower(lit)); ok {
-				fc.Funcname = []*pg.Node{pg.MakeStrNode(CatalogSchema), pg.MakeStrNode("spysql_value")}
-				fc.Args = []*pg.Node{pg.MakeAConstStrNode(v, -1)}
-				r.changed = true
-				return
-			}
+	if name == "current_setting" && r.opt.Setting != nil && (schema == "" || schema == "pg_catalog") {
+		if r.currentSetting(fc) {
+			return
 		}
+	}
+	if name == "set_config" && r.opt.SetConfig != nil && (schema == "" || schema == "pg_catalog") {
+		r.setConfig(fc)
+		return
 	}
 	if to, ok := builtinRenames[name]; ok && (schema == "" || schema == "pg_catalog") {
 		fc.Funcname = []*pg.Node{pg.MakeStrNode(to)}
