@@ -149,14 +149,15 @@ func (c *conn) prepareQuery(ctx context.Context, p *prepared) error {
 	// The catalog queries clients send, in PostgreSQL's dialect, become
 	// DuckDB's over engine/pgcatalog; result columns get PostgreSQL's names.
 	// The gate decides what DuckDB will bind: the rewritten text.
-	text, _, sets, err := pgcatalog.RewriteStatement(p.st.sql, pgcatalog.Options{Setting: c.settingValue, SetConfig: c.settings.setConfigValue})
+	opts := pgcatalog.Options{Setting: c.settingValue, SetConfig: c.settings.setConfigValue}
+	text, _, sets, err := c.srv.rewrites.Rewrite(p.st.sql, opts)
 	if err != nil {
 		return settingError(err)
 	}
 	p.setConfigs = sets
 	gated := text
 	if p.st.explained != "" {
-		gated, _ = pgcatalog.Rewrite(p.st.explained, pgcatalog.Options{Setting: c.settingValue})
+		gated, _, _, _ = c.srv.rewrites.Rewrite(p.st.explained, pgcatalog.Options{Setting: c.settingValue})
 	}
 	if err := c.srv.checkGate(ctx, gated); err != nil {
 		return err
@@ -186,7 +187,7 @@ func (c *conn) prepareQuery(ctx context.Context, p *prepared) error {
 	if eng.Kind() == session.StmtExplain && p.st.explained != "" {
 		// A WITH can front INSERT/UPDATE/DELETE, and EXPLAIN ANALYZE runs
 		// what it explains: the inner statement must be a query too.
-		explained, _ := pgcatalog.Rewrite(p.st.explained, pgcatalog.Options{Setting: c.settingValue})
+		explained, _, _, _ := c.srv.rewrites.Rewrite(p.st.explained, pgcatalog.Options{Setting: c.settingValue})
 		inner, err := sess.Prepare(ctx, explained)
 		if err != nil {
 			eng.Close()
@@ -291,6 +292,9 @@ func (c *conn) closePortals() {
 }
 
 // settingValue is a setting's value for current_setting().
+// rewriteCacheSize bounds the server's cache of rewritten statements.
+const rewriteCacheSize = 1024
+
 func (c *conn) settingValue(name string) (string, bool) {
 	_, v, ok := c.settings.get(name)
 	return v, ok

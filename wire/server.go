@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/spysql/spysql/engine/pgcatalog"
 )
 
 // AuthMode is how clients authenticate.
@@ -136,6 +138,8 @@ type Server struct {
 	limiter *loginLimiter
 	gate    statementGate
 	values  valueBudget
+	// rewrites are engine/pgcatalog's rewrites by statement text.
+	rewrites *pgcatalog.RewriteCache
 
 	mu       sync.Mutex
 	conns    map[uint32]*conn // by BackendKeyData process id
@@ -164,6 +168,7 @@ func NewServer(eng Engine, cfg Config) (*Server, error) {
 		values:  valueBudget{limit: cfg.ValueMemory},
 		conns:   map[uint32]*conn{},
 	}
+	s.rewrites = pgcatalog.NewRewriteCache(rewriteCacheSize)
 	if l, ok := eng.(sessionLister); ok {
 		l.listSessions(s.Activity)
 	}

@@ -73,6 +73,7 @@ type rewriter struct {
 	changed bool
 	sets    []SetConfig // set_config calls, in order
 	err     error       // the first call refused
+	session bool        // read the session's settings
 }
 
 // walk visits every message of the tree, pre-order; a *pg.Node may be
@@ -238,6 +239,9 @@ func (r *rewriter) funcCall(fc *pg.FuncCall) {
 		schema = parts[0]
 	} else if len(parts) > 2 {
 		return
+	}
+	if name == "current_setting" || name == "set_config" {
+		r.session = true // the answer depends on the session: not cached
 	}
 	if name == "current_setting" && r.opt.Setting != nil && (schema == "" || schema == "pg_catalog") {
 		if r.currentSetting(fc) {
