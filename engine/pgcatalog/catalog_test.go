@@ -96,3 +96,39 @@ func flat(rows [][]string) string {
 	}
 	return b.String()
 }
+
+// TestOIDColumnsAreOID: every catalog column PostgreSQL types oid is
+// UINTEGER, which the wire server reports as oid (and lists of them as
+// oid[]): asyncpg's type introspection needs oid and oid[], the only
+// arrays it decodes before it has introspected anything.
+func TestOIDColumnsAreOID(t *testing.T) {
+	c := testDB(t)
+	cols := map[string][]string{
+		"pg_type":        {"oid", "typnamespace", "typelem", "typarray", "typbasetype", "typrelid", "typcollation", "tableoid"},
+		"pg_namespace":   {"oid", "nspowner"},
+		"pg_class":       {"oid", "relnamespace", "reltype", "relowner", "relam", "tableoid"},
+		"pg_attribute":   {"attrelid", "atttypid", "attcollation"},
+		"pg_range":       {"rngtypid", "rngsubtype", "rngmultitypid", "rngcollation"},
+		"pg_proc":        {"oid", "pronamespace", "prorettype", "proowner", "prolang", "tableoid"},
+		"pg_description": {"objoid", "classoid"},
+		"pg_database":    {"oid", "datdba"},
+		"pg_am":          {"oid"},
+	}
+	for rel, names := range cols {
+		for _, col := range names {
+			var typ string
+			q := fmt.Sprintf("SELECT column_type FROM (DESCRIBE SELECT %s FROM %s.%s)", col, CatalogSchema, rel)
+			if err := c.QueryRowContext(context.Background(), q).Scan(&typ); err != nil {
+				t.Fatalf("%s.%s: %v", rel, col, err)
+			}
+			if typ != "UINTEGER" {
+				t.Errorf("%s.%s is %s, want UINTEGER (oid)", rel, col, typ)
+			}
+		}
+	}
+	var typ string
+	q := "SELECT column_type FROM (DESCRIBE SELECT proallargtypes FROM __pg_catalog.pg_proc)"
+	if err := c.QueryRowContext(context.Background(), q).Scan(&typ); err != nil || typ != "UINTEGER[]" {
+		t.Errorf("pg_proc.proallargtypes is %s (%v), want UINTEGER[] (oid[])", typ, err)
+	}
+}

@@ -71,6 +71,12 @@ func TestPsqlBackslashCommands(t *testing.T) {
 		`\dfS+ array_to*`,
 		`\dfa count`,
 		`\dfS (now|generate_series)`,
+		`\dx`,
+		`\dL`,
+		`\dd`,
+		`\dp gold.*`,
+		`\do`,
+		`\dfS+ sum`,
 		`\dT`,
 		`select count(*), max(price), 1 + 1, min(ts_event_ns) as first from gold.ds`,
 		`select current_user, current_database(), current_schemas(true)`,
@@ -114,7 +120,9 @@ func TestPsqlBackslashCommands(t *testing.T) {
 			t.Errorf("spysql:\n%s\nPostgreSQL 15:\n%s", got, want)
 		}
 	})
-	for _, cmd := range []string{`\dn`, `\dv`, `\dt`, `\d`, `\du`, `\l`, `\d+ bronze.stocks_trades`, `\dv+ gold.*`, `\dt+`} {
+	for _, cmd := range []string{`\dn`, `\dv`, `\dt`, `\d`, `\du`, `\l`, `\d+ bronze.stocks_trades`, `\dv+ gold.*`, `\dt+`,
+		`\da`, `\dA`, `\db`, `\dc`, `\dC`, `\dD`, `\ddp`, `\des`, `\dew`, `\dF`, `\dFd`, `\dFp`, `\dFt`, `\dg`, `\di`,
+		`\dl`, `\dm`, `\dO`, `\dP`, `\dRp`, `\dRs`, `\ds`, `\dy`, `\dX`, `\z`, `\drds`, `\dE`, `\dL+`} {
 		t.Run(cmd, func(t *testing.T) {
 			out := psql(t, s.connString("analyst"), cmd)
 			if strings.Contains(out, "ERROR") {

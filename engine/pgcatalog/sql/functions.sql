@@ -145,7 +145,8 @@ CREATE OR REPLACE MACRO __pg_catalog.obj_description(o) AS
 ;
 CREATE OR REPLACE MACRO __pg_catalog.obj_description(o, cat) AS
 (SELECT _d._description FROM __pg_catalog.spysql_descriptions _d WHERE _d._objoid = o AND _d._objsubid = 0
-   AND _d._classoid = CASE cat WHEN 'pg_class' THEN 1259 WHEN 'pg_proc' THEN 1255 END LIMIT 1)
+   AND _d._classoid = CASE cat WHEN 'pg_class' THEN 1259 WHEN 'pg_proc' THEN 1255 WHEN 'pg_extension' THEN 3079
+                              WHEN 'pg_language' THEN 2612 END LIMIT 1)
 ;
 CREATE OR REPLACE MACRO __pg_catalog.col_description(rel, col) AS
 (SELECT _d._description FROM __pg_catalog.spysql_descriptions _d WHERE _d._objoid = rel AND _d._objsubid = col LIMIT 1)
@@ -278,3 +279,8 @@ CASE WHEN s IS NULL THEN NULL ELSE '''' || replace(CAST(s AS VARCHAR), '''', '''
 ;
 CREATE OR REPLACE MACRO __pg_catalog.quote_nullable(s) AS
 CASE WHEN s IS NULL THEN 'NULL' ELSE '''' || replace(CAST(s AS VARCHAR), '''', '''''') || '''' END
+;
+CREATE OR REPLACE MACRO __pg_catalog.getdatabaseencoding() AS 'UTF8'
+;
+CREATE OR REPLACE MACRO __pg_catalog.pg_statistics_obj_is_visible(o) AS false
+;

@@ -41,16 +41,30 @@ JOIN __pg_catalog.spysql_schemas s ON s.nspname = r.schema
 LEFT JOIN (VALUES ('pg_type', 1247), ('pg_attribute', 1249), ('pg_proc', 1255), ('pg_class', 1259),
                   ('pg_namespace', 2615), ('pg_database', 1262), ('pg_description', 2609),
                   ('pg_constraint', 2606), ('pg_index', 2610), ('pg_am', 2601), ('pg_range', 3541),
-                  ('pg_roles', 12001), ('pg_settings', 12002)) f(name, fixed)
+                  ('pg_roles', 12000), ('pg_settings', 12104), ('pg_attrdef', 2604), ('pg_auth_members', 1261),
+                  ('pg_authid', 1260), ('pg_cast', 2605), ('pg_collation', 3456), ('pg_conversion', 2607),
+                  ('pg_db_role_setting', 2964), ('pg_default_acl', 826), ('pg_depend', 2608), ('pg_enum', 3501),
+                  ('pg_event_trigger', 3466), ('pg_extension', 3079), ('pg_foreign_data_wrapper', 2328),
+                  ('pg_foreign_server', 1417), ('pg_inherits', 2611), ('pg_language', 2612),
+                  ('pg_largeobject_metadata', 2995), ('pg_opclass', 2616), ('pg_operator', 2617),
+                  ('pg_opfamily', 2753), ('pg_policy', 3256), ('pg_publication', 6104), ('pg_rewrite', 2618),
+                  ('pg_sequence', 2224), ('pg_shdescription', 2396), ('pg_statistic_ext', 3381),
+                  ('pg_subscription', 6100), ('pg_tablespace', 1213), ('pg_trigger', 2620), ('pg_ts_config', 3602),
+                  ('pg_ts_dict', 3600), ('pg_ts_parser', 3601), ('pg_ts_template', 3764), ('pg_user', 12014),
+                  ('pg_tables', 12033), ('pg_views', 12028), ('pg_stat_activity', 12222)) f(name, fixed)
        ON s.oid = 11 AND f.name = r.name
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_namespace AS
+SELECT *, 2615::UINTEGER AS tableoid FROM (
 SELECT oid, name AS nspname, 10::UINTEGER AS nspowner, NULL::VARCHAR[] AS nspacl
 FROM __pg_catalog.spysql_schemas
 UNION ALL SELECT 99::UINTEGER, 'pg_toast', 10::UINTEGER, NULL::VARCHAR[]
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_type AS
+SELECT *, 1247::UINTEGER AS tableoid FROM (
 SELECT * FROM __pg_catalog.static_pg_type
+)
 ;
 -- DuckDB column types as PostgreSQL types: the same map as the wire
 -- server's RowDescription (wire/types.go).
@@ -117,6 +131,7 @@ FROM __pg_catalog.spysql_columns c
 LEFT JOIN __pg_catalog.static_pg_type t ON t.oid = c.atttypid
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_class AS
+SELECT *, 1259::UINTEGER AS tableoid FROM (
 SELECT r.oid, r.relname, r.relnamespace, 0::UINTEGER AS reltype, 0::UINTEGER AS reloftype, 10::UINTEGER AS relowner,
        (CASE WHEN r.relkind = 'r' THEN 2 ELSE 0 END)::UINTEGER AS relam, 0::UINTEGER AS relfilenode, 0::UINTEGER AS reltablespace,
        0 AS relpages, -1::FLOAT AS reltuples, 0 AS relallvisible, 0::UINTEGER AS reltoastrelid,
@@ -127,12 +142,15 @@ SELECT r.oid, r.relname, r.relnamespace, 0::UINTEGER AS reltype, 0::UINTEGER AS 
        false AS relispartition, 0::UINTEGER AS relrewrite, 0 AS relfrozenxid, 0 AS relminmxid,
        NULL::VARCHAR[] AS relacl, NULL::VARCHAR[] AS reloptions, NULL::VARCHAR AS relpartbound
 FROM __pg_catalog.spysql_relations r
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_database AS
+SELECT *, 1262::UINTEGER AS tableoid FROM (
 SELECT 16384::UINTEGER AS oid, __pg_catalog.spysql_database() AS datname, 10::UINTEGER AS datdba, 6 AS encoding,
        'c' AS datlocprovider, false AS datistemplate, true AS datallowconn, -1 AS datconnlimit,
        0 AS datfrozenxid, 1 AS datminmxid, 1663::UINTEGER AS dattablespace, 'C' AS datcollate, 'C' AS datctype,
        NULL::VARCHAR AS daticulocale, NULL::VARCHAR AS datcollversion, NULL::VARCHAR[] AS datacl
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_roles AS
 SELECT __pg_catalog.spysql_user() AS rolname, false AS rolsuper, true AS rolinherit,
@@ -141,9 +159,11 @@ SELECT __pg_catalog.spysql_user() AS rolname, false AS rolsuper, true AS rolinhe
        false AS rolbypassrls, NULL::VARCHAR[] AS rolconfig, 10::UINTEGER AS oid
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_authid AS
+SELECT *, 1260::UINTEGER AS tableoid FROM (
 SELECT 10::UINTEGER AS oid, rolname, rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolcanlogin,
        rolreplication, rolbypassrls, rolconnlimit, NULL::VARCHAR AS rolpassword, rolvaliduntil
 FROM __pg_catalog.pg_roles
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_user AS
 SELECT __pg_catalog.spysql_user() AS usename, 10::UINTEGER AS usesysid, false AS usecreatedb, false AS usesuper,
@@ -157,33 +177,44 @@ CREATE OR REPLACE VIEW __pg_catalog.pg_description AS
 SELECT oid AS objoid, 1259::UINTEGER AS classoid, 0 AS objsubid, comment AS description
 FROM __pg_catalog.spysql_relations WHERE comment IS NOT NULL AND comment <> ''
 UNION ALL
-SELECT attrelid, 1259, attnum, comment
+SELECT attrelid, 1259::UINTEGER, attnum, comment
 FROM __pg_catalog.spysql_columns WHERE comment IS NOT NULL AND comment <> ''
 UNION ALL
-SELECT oid, 1255, 0, description FROM __pg_catalog.static_pg_proc WHERE description IS NOT NULL
+SELECT oid, 1255::UINTEGER, 0, description FROM __pg_catalog.static_pg_proc WHERE description IS NOT NULL
+UNION ALL
+SELECT * FROM (VALUES (13559::UINTEGER, 3079::UINTEGER, 0, 'PL/pgSQL procedural language'),
+                      (13563::UINTEGER, 2612::UINTEGER, 0, 'PL/pgSQL procedural language'))
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_shdescription AS
 SELECT 0 AS objoid, 0 AS classoid, NULL::VARCHAR AS description WHERE false
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_range AS SELECT * FROM __pg_catalog.static_pg_range
 ;
-CREATE OR REPLACE VIEW __pg_catalog.pg_am AS SELECT * FROM __pg_catalog.static_pg_am
+CREATE OR REPLACE VIEW __pg_catalog.pg_am AS SELECT *, 2601::UINTEGER AS tableoid FROM (
+SELECT * FROM __pg_catalog.static_pg_am
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_extension AS
-SELECT 13000::UINTEGER AS oid, 'plpgsql' AS extname, 10::UINTEGER AS extowner, 11::UINTEGER AS extnamespace, false AS extrelocatable,
+SELECT *, 3079::UINTEGER AS tableoid FROM (
+SELECT 13559::UINTEGER AS oid, 'plpgsql' AS extname, 10::UINTEGER AS extowner, 11::UINTEGER AS extnamespace, false AS extrelocatable,
        '1.0' AS extversion, NULL::INTEGER[] AS extconfig, NULL::VARCHAR[] AS extcondition
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_tablespace AS
+SELECT *, 1213::UINTEGER AS tableoid FROM (
 SELECT * FROM (VALUES (1663::UINTEGER, 'pg_default', 10::UINTEGER, NULL::VARCHAR[], NULL::VARCHAR[]),
                       (1664::UINTEGER, 'pg_global', 10::UINTEGER, NULL::VARCHAR[], NULL::VARCHAR[]))
   t(oid, spcname, spcowner, spcacl, spcoptions)
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_collation AS
+SELECT *, 3456::UINTEGER AS tableoid FROM (
 SELECT * FROM (VALUES (100::UINTEGER, 'default', 11::UINTEGER, 10::UINTEGER, 'd', true, -1, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR),
                       (950::UINTEGER, 'C', 11::UINTEGER, 10::UINTEGER, 'c', true, -1, 'C', 'C', NULL, NULL),
                       (951::UINTEGER, 'POSIX', 11::UINTEGER, 10::UINTEGER, 'c', true, -1, 'POSIX', 'POSIX', NULL, NULL))
   t(oid, collname, collnamespace, collowner, collprovider, collisdeterministic, collencoding,
     collcollate, collctype, colliculocale, collversion)
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_index AS
 SELECT 0::UINTEGER AS indexrelid, 0::UINTEGER AS indrelid, 0::SMALLINT AS indnatts, 0::SMALLINT AS indnkeyatts,
@@ -195,6 +226,7 @@ SELECT 0::UINTEGER AS indexrelid, 0::UINTEGER AS indrelid, 0::SMALLINT AS indnat
 WHERE false
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_constraint AS
+SELECT *, 2606::UINTEGER AS tableoid FROM (
 SELECT 0::UINTEGER AS oid, '' AS conname, 0::UINTEGER AS connamespace, '' AS contype, false AS condeferrable,
        false AS condeferred, true AS convalidated, 0::UINTEGER AS conrelid, 0::UINTEGER AS contypid, 0::UINTEGER AS conindid,
        0::UINTEGER AS conparentid, 0::UINTEGER AS confrelid, '' AS confupdtype, '' AS confdeltype, '' AS confmatchtype,
@@ -203,25 +235,34 @@ SELECT 0::UINTEGER AS oid, '' AS conname, 0::UINTEGER AS connamespace, '' AS con
        []::INTEGER[] AS conffeqop, []::SMALLINT[] AS confdelsetcols, []::INTEGER[] AS conexclop,
        NULL::VARCHAR AS conbin
 WHERE false
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_attrdef AS
+SELECT *, 2604::UINTEGER AS tableoid FROM (
 SELECT 0::UINTEGER AS oid, 0::UINTEGER AS adrelid, 0::SMALLINT AS adnum, NULL::VARCHAR AS adbin WHERE false
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_inherits AS
 SELECT 0::UINTEGER AS inhrelid, 0::UINTEGER AS inhparent, 0 AS inhseqno, false AS inhdetachpending WHERE false
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_policy AS
+SELECT *, 3256::UINTEGER AS tableoid FROM (
 SELECT 0 AS oid, '' AS polname, 0 AS polrelid, '' AS polcmd, true AS polpermissive,
        []::INTEGER[] AS polroles, NULL::VARCHAR AS polqual, NULL::VARCHAR AS polwithcheck WHERE false
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_statistic_ext AS
+SELECT *, 3381::UINTEGER AS tableoid FROM (
 SELECT 0 AS oid, 0 AS stxrelid, '' AS stxname, 0 AS stxnamespace, 10 AS stxowner,
        -1 AS stxstattarget, []::SMALLINT[] AS stxkeys, []::VARCHAR[] AS stxkind, NULL::VARCHAR AS stxexprs
 WHERE false
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_publication AS
+SELECT *, 6104::UINTEGER AS tableoid FROM (
 SELECT 0 AS oid, '' AS pubname, 10 AS pubowner, false AS puballtables, false AS pubinsert,
        false AS pubupdate, false AS pubdelete, false AS pubtruncate, false AS pubviaroot WHERE false
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_publication_rel AS
 SELECT 0 AS oid, 0 AS prpubid, 0 AS prrelid, NULL::VARCHAR AS prqual, NULL::SMALLINT[] AS prattrs WHERE false
@@ -230,21 +271,27 @@ CREATE OR REPLACE VIEW __pg_catalog.pg_publication_namespace AS
 SELECT 0 AS oid, 0 AS pnpubid, 0 AS pnnspid WHERE false
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_trigger AS
+SELECT *, 2620::UINTEGER AS tableoid FROM (
 SELECT 0 AS oid, 0 AS tgrelid, 0 AS tgparentid, '' AS tgname, 0 AS tgfoid, 0::SMALLINT AS tgtype,
        'O' AS tgenabled, false AS tgisinternal, 0 AS tgconstrrelid, 0 AS tgconstrindid,
        0 AS tgconstraint, false AS tgdeferrable, false AS tginitdeferred, 0::SMALLINT AS tgnargs,
        []::SMALLINT[] AS tgattr, NULL::BLOB AS tgargs, NULL::VARCHAR AS tgqual WHERE false
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_rewrite AS
+SELECT *, 2618::UINTEGER AS tableoid FROM (
 SELECT 0 AS oid, '' AS rulename, 0 AS ev_class, '' AS ev_type, 'O' AS ev_enabled, false AS is_instead,
        NULL::VARCHAR AS ev_qual, NULL::VARCHAR AS ev_action WHERE false
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_depend AS
 SELECT 0::UINTEGER AS classid, 0::UINTEGER AS objid, 0 AS objsubid, 0::UINTEGER AS refclassid, 0::UINTEGER AS refobjid, 0 AS refobjsubid,
        '' AS deptype WHERE false
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_enum AS
+SELECT *, 3501::UINTEGER AS tableoid FROM (
 SELECT 0::UINTEGER AS oid, 0::UINTEGER AS enumtypid, 0::FLOAT AS enumsortorder, '' AS enumlabel WHERE false
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_sequence AS
 SELECT 0 AS seqrelid, 0 AS seqtypid, 0::BIGINT AS seqstart, 0::BIGINT AS seqincrement,
@@ -258,19 +305,25 @@ SELECT 0 AS partrelid, '' AS partstrat, 0::SMALLINT AS partnatts, 0 AS partdefid
        []::SMALLINT[] AS partattrs WHERE false
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_event_trigger AS
+SELECT *, 3466::UINTEGER AS tableoid FROM (
 SELECT 0 AS oid, '' AS evtname, '' AS evtevent, 10 AS evtowner, 0 AS evtfoid, 'O' AS evtenabled,
        NULL::VARCHAR[] AS evttags WHERE false
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_language AS
+SELECT *, 2612::UINTEGER AS tableoid FROM (
 SELECT * FROM (VALUES (12::UINTEGER, 'internal', 10::UINTEGER, false, false, 0::UINTEGER, 0::UINTEGER, 2246::UINTEGER),
                       (13::UINTEGER, 'c', 10::UINTEGER, false, false, 0::UINTEGER, 0::UINTEGER, 2247::UINTEGER),
                       (14::UINTEGER, 'sql', 10::UINTEGER, false, true, 0::UINTEGER, 0::UINTEGER, 2248::UINTEGER),
-                      (13100::UINTEGER, 'plpgsql', 10::UINTEGER, true, true, 0::UINTEGER, 0::UINTEGER, 0::UINTEGER))
+                      (13563::UINTEGER, 'plpgsql', 10::UINTEGER, true, true, 13560::UINTEGER, 13561::UINTEGER, 13562::UINTEGER))
   t(oid, lanname, lanowner, lanispl, lanpltrusted, lanplcallfoid, laninline, lanvalidator)
+  CROSS JOIN (SELECT NULL::VARCHAR[] AS lanacl)
+)
 ;
 -- Functions: the lake has none of its own; pg_catalog's are PostgreSQL
 -- 15's, exported with their argument and result lists (pg_proc.csv).
 CREATE OR REPLACE VIEW __pg_catalog.pg_proc AS
+SELECT *, 1255::UINTEGER AS tableoid FROM (
 SELECT oid, proname, pronamespace, proowner, prolang, procost, prorows, provariadic, prosupport,
        prokind, prosecdef, proleakproof, proisstrict, proretset, provolatile, proparallel, pronargs,
        pronargdefaults, prorettype, proargtypes,
@@ -280,30 +333,43 @@ SELECT oid, proname, pronamespace, proowner, prolang, procost, prorows, provaria
        NULL::UINTEGER[] AS protrftypes, prosrc, probin, NULL::VARCHAR AS prosqlbody,
        NULL::VARCHAR[] AS proconfig, NULL::VARCHAR[] AS proacl
 FROM __pg_catalog.static_pg_proc
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_operator AS
+SELECT *, 2617::UINTEGER AS tableoid FROM (
 SELECT 0 AS oid, '' AS oprname, 11 AS oprnamespace, 10 AS oprowner, 'b' AS oprkind, false AS oprcanmerge,
        false AS oprcanhash, 0 AS oprleft, 0 AS oprright, 0 AS oprresult, 0 AS oprcom, 0 AS oprnegate,
        '-' AS oprcode WHERE false
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_cast AS
+SELECT *, 2605::UINTEGER AS tableoid FROM (
 SELECT 0 AS oid, 0 AS castsource, 0 AS casttarget, 0 AS castfunc, 'i' AS castcontext, 'f' AS castmethod WHERE false
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_opclass AS
+SELECT *, 2616::UINTEGER AS tableoid FROM (
 SELECT 0 AS oid, 0 AS opcmethod, '' AS opcname, 11 AS opcnamespace, 10 AS opcowner, 0 AS opcfamily,
        0 AS opcintype, false AS opcdefault, 0 AS opckeytype WHERE false
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_conversion AS
+SELECT *, 2607::UINTEGER AS tableoid FROM (
 SELECT 0 AS oid, '' AS conname, 11 AS connamespace, 10 AS conowner, 0 AS conforencoding,
        0 AS contoencoding, '-' AS conproc, false AS condefault WHERE false
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_foreign_server AS
+SELECT *, 1417::UINTEGER AS tableoid FROM (
 SELECT 0 AS oid, '' AS srvname, 10 AS srvowner, 0 AS srvfdw, NULL::VARCHAR AS srvtype,
        NULL::VARCHAR AS srvversion, NULL::VARCHAR[] AS srvacl, NULL::VARCHAR[] AS srvoptions WHERE false
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_foreign_data_wrapper AS
+SELECT *, 2328::UINTEGER AS tableoid FROM (
 SELECT 0 AS oid, '' AS fdwname, 10 AS fdwowner, 0 AS fdwhandler, 0 AS fdwvalidator,
        NULL::VARCHAR[] AS fdwacl, NULL::VARCHAR[] AS fdwoptions WHERE false
+)
 ;
 CREATE OR REPLACE VIEW __pg_catalog.pg_matviews AS
 SELECT '' AS schemaname, '' AS matviewname, '' AS matviewowner, NULL::VARCHAR AS tablespace,
@@ -397,3 +463,42 @@ FROM (VALUES
   ('server_version_num', '150000', NULL, 'Preset Options', 'Shows the server version as an integer.', 'internal', 'integer'),
   ('standard_conforming_strings', 'on', NULL, 'Version and Platform Compatibility', 'Causes ''...'' strings to treat backslashes literally.', 'user', 'bool'))
   s(name, setting, unit, category, short_desc, context, vartype)
+;
+-- Catalogs psql's less common describing commands read; the lake has
+-- none of these objects.
+CREATE OR REPLACE VIEW __pg_catalog.pg_default_acl AS
+SELECT 0::UINTEGER AS oid, 0::UINTEGER AS defaclrole, 0::UINTEGER AS defaclnamespace, '' AS defaclobjtype,
+       []::VARCHAR[] AS defaclacl WHERE false
+;
+CREATE OR REPLACE VIEW __pg_catalog.pg_ts_config AS
+SELECT 0::UINTEGER AS oid, '' AS cfgname, 0::UINTEGER AS cfgnamespace, 0::UINTEGER AS cfgowner,
+       0::UINTEGER AS cfgparser WHERE false
+;
+CREATE OR REPLACE VIEW __pg_catalog.pg_ts_dict AS
+SELECT 0::UINTEGER AS oid, '' AS dictname, 0::UINTEGER AS dictnamespace, 0::UINTEGER AS dictowner,
+       0::UINTEGER AS dicttemplate, NULL::VARCHAR AS dictinitoption WHERE false
+;
+CREATE OR REPLACE VIEW __pg_catalog.pg_ts_parser AS
+SELECT 0::UINTEGER AS oid, '' AS prsname, 0::UINTEGER AS prsnamespace, 0::UINTEGER AS prsstart,
+       0::UINTEGER AS prstoken, 0::UINTEGER AS prsend, 0::UINTEGER AS prsheadline, 0::UINTEGER AS prslextype WHERE false
+;
+CREATE OR REPLACE VIEW __pg_catalog.pg_ts_template AS
+SELECT 0::UINTEGER AS oid, '' AS tmplname, 0::UINTEGER AS tmplnamespace, 0::UINTEGER AS tmplinit,
+       0::UINTEGER AS tmpllexize WHERE false
+;
+CREATE OR REPLACE VIEW __pg_catalog.pg_largeobject_metadata AS
+SELECT 0::UINTEGER AS oid, 0::UINTEGER AS lomowner, NULL::VARCHAR[] AS lomacl WHERE false
+;
+CREATE OR REPLACE VIEW __pg_catalog.pg_subscription AS
+SELECT 0::UINTEGER AS oid, 0::UINTEGER AS subdbid, 0::BIGINT AS subskiplsn, '' AS subname,
+       0::UINTEGER AS subowner, false AS subenabled, false AS subbinary, '' AS substream,
+       '' AS subtwophasestate, false AS subdisableonerr, '' AS subconninfo, NULL::VARCHAR AS subslotname,
+       '' AS subsynccommit, []::VARCHAR[] AS subpublications WHERE false
+;
+CREATE OR REPLACE VIEW __pg_catalog.pg_db_role_setting AS
+SELECT 0::UINTEGER AS setdatabase, 0::UINTEGER AS setrole, []::VARCHAR[] AS setconfig WHERE false
+;
+CREATE OR REPLACE VIEW __pg_catalog.pg_opfamily AS
+SELECT 0::UINTEGER AS oid, 0::UINTEGER AS opfmethod, '' AS opfname, 11::UINTEGER AS opfnamespace,
+       10::UINTEGER AS opfowner, 2753::UINTEGER AS tableoid WHERE false
+;
