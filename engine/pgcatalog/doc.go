@@ -23,9 +23,15 @@
 // types and for pg_catalog (11); a lake schema, table or view gets a
 // stable OID from a hash of its name. Column types map to PostgreSQL type
 // OIDs and typmods exactly as the wire server's RowDescription does, and
-// pg_type, pg_range, pg_am and pg_get_keywords() hold PostgreSQL 15's
-// own rows (data/*.csv, written by scripts/pgcatalog-export.sh from a
-// real PostgreSQL 15). Comments on views and columns (COMMENT ON) are
+// pg_type, pg_proc (every pg_catalog function, with PostgreSQL's own
+// pg_get_function_result/arguments and comments beside it, for \df and
+// driver metadata), pg_range, pg_am and pg_get_keywords() hold
+// PostgreSQL 15's own rows (data/*.csv, written by
+// scripts/pgcatalog-export.sh from a real PostgreSQL 15). Every column
+// PostgreSQL types oid is UINTEGER, DuckDB's only unsigned 32-bit type,
+// which the wire server reports as oid (lists of them as oid[]):
+// asyncpg's type introspection decodes only oid[] and text[] before it
+// has introspected anything. Comments on views and columns (COMMENT ON) are
 // pg_description, so obj_description, col_description and psql's \d+
 // show them.
 //
@@ -47,4 +53,11 @@
 // columns get the names PostgreSQL gives them (count, ?column?, max). A
 // statement PostgreSQL's parser refuses is DuckDB's own dialect and is
 // left as written, as is one the rewrite does not change.
+//
+// current_setting and set_config are answered with the session's
+// settings through Options: set_config's value is checked at Parse and
+// returned, and RewriteStatement hands the calls to the server, which
+// applies them when the statement runs. RewriteCache keeps rewrites by
+// statement text (those that read the session excepted): the parse and
+// deparse cost about a third of a small query's prepare.
 package pgcatalog
