@@ -290,7 +290,7 @@ var funcRenames = map[string]string{
 // parameter) looks the object up, a cast of anything else names it.
 var regCasts = map[string]string{
 	"regclass": "regclass", "regtype": "regtype", "regnamespace": "regnamespace",
-	"regrole": "regrole", "regproc": "regproc", "regprocedure": "regproc",
+	"regrole": "regrole", "regproc": "regproc", "regprocedure": "regprocedure",
 }
 
 // plainTypes are PostgreSQL types DuckDB lacks, by what stands in.

@@ -68,7 +68,8 @@ EXISTS (SELECT 1 FROM __pg_catalog.spysql_types _t WHERE _t._oid = type_oid)
 -- Functions are pg_catalog's (always visible), with PostgreSQL's own
 -- answers exported beside them.
 CREATE OR REPLACE VIEW __pg_catalog.spysql_procs AS
-SELECT oid AS _oid, result AS _result, arguments AS _arguments, identity_arguments AS _identity
+SELECT oid AS _oid, proname AS _proname, result AS _result, arguments AS _arguments,
+       identity_arguments AS _identity, functiondef AS _def
 FROM __pg_catalog.static_pg_proc
 ;
 CREATE OR REPLACE MACRO __pg_catalog.pg_function_is_visible(fn_oid) AS
@@ -85,7 +86,24 @@ CREATE OR REPLACE MACRO __pg_catalog.pg_get_function_identity_arguments(fn_oid) 
 ;
 CREATE OR REPLACE MACRO __pg_catalog.pg_get_function_sqlbody(fn_oid) AS NULL::VARCHAR
 ;
-CREATE OR REPLACE MACRO __pg_catalog.pg_get_functiondef(fn_oid) AS NULL::VARCHAR
+CREATE OR REPLACE MACRO __pg_catalog.pg_get_functiondef(fn_oid) AS
+(SELECT _p._def FROM __pg_catalog.spysql_procs _p WHERE _p._oid = fn_oid)
+;
+-- regprocedure: a function by name and argument types, abs(integer), as
+-- pg_get_function_identity_arguments writes them.
+CREATE OR REPLACE MACRO __pg_catalog.spysql_regprocedure_in(name) AS
+CASE WHEN name IS NULL THEN NULL
+     WHEN regexp_matches(CAST(name AS VARCHAR), '^\s*[0-9]+\s*$') THEN CAST(name AS UINTEGER)
+     WHEN NOT contains(CAST(name AS VARCHAR), '(') THEN __pg_catalog.spysql_regproc_in(name)
+     ELSE (SELECT _p._oid FROM __pg_catalog.spysql_procs _p
+           WHERE _p._proname = lower(trim(regexp_replace(regexp_extract(CAST(name AS VARCHAR), '^([^(]*)\(', 1), '^\s*pg_catalog\.', '')))
+             AND _p._identity = lower(regexp_replace(trim(regexp_extract(CAST(name AS VARCHAR), '\((.*)\)\s*$', 1)), '\s*,\s*', ', ', 'g'))
+           ORDER BY _p._oid LIMIT 1) END
+;
+CREATE OR REPLACE MACRO __pg_catalog.spysql_regprocedure_out(fn) AS
+CASE WHEN fn IS NULL THEN NULL WHEN fn = 0 THEN '-'
+     ELSE coalesce((SELECT _p._proname || '(' || _p._identity || ')' FROM __pg_catalog.spysql_procs _p
+                    WHERE _p._oid = fn), CAST(fn AS VARCHAR)) END
 ;
 CREATE OR REPLACE MACRO __pg_catalog.pg_get_serial_sequence(tbl, col) AS NULL::VARCHAR
 ;
