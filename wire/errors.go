@@ -80,7 +80,7 @@ func toPGError(err error) *pgError {
 		if ee.Kind == session.ErrCatalog && strings.Contains(msg, "Function") {
 			code = CodeUndefinedFunction
 		}
-		if ee.Kind == session.ErrCatalog && strings.Contains(msg, "Type with name") {
+		if ee.Kind == session.ErrCatalog && (strings.Contains(msg, "Type with name") || strings.Contains(msg, "unrecognized configuration parameter")) {
 			code = CodeUndefinedObject
 		}
 		return &pgError{Code: code, Message: strings.TrimSpace(msg), Detail: strings.TrimSpace(detail)}

@@ -77,7 +77,8 @@ func (r *rewriter) setConfig(fc *pg.FuncCall) {
 }
 
 // currentSetting answers current_setting(name [, missing_ok]) with the
-// session's value; an unknown name is an error, or NULL when missing_ok.
+// session's value; an unknown name is NULL when missing_ok, and an unset
+// custom (dotted) name an error.
 func (r *rewriter) currentSetting(fc *pg.FuncCall) bool {
 	if len(fc.Args) < 1 || len(fc.Args) > 2 {
 		return false
@@ -107,7 +108,9 @@ func (r *rewriter) currentSetting(fc *pg.FuncCall) bool {
 			return true
 		}
 	}
-	if r.opt.SetConfig != nil {
+	if r.opt.SetConfig != nil && strings.Contains(lit, ".") {
+		// An unset custom setting (DuckDB has no dotted names); others go
+		// to DuckDB and the server's gate, which refuses its path settings.
 		r.fail(&SettingError{Name: lit, Unknown: true, Msg: fmt.Sprintf("unrecognized configuration parameter %q", lit)})
 		return true
 	}
