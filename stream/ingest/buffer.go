@@ -144,6 +144,8 @@ type part struct {
 	msgs  []jetstream.Msg
 	bytes int
 	first time.Time
+	// progressed is when the pipeline last sent InProgress for msgs.
+	progressed time.Time
 
 	// Set by flush: the pipeline no longer adds rows or messages; copies
 	// delivered again meanwhile wait in late.

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -57,16 +56,23 @@ func (p *pipeline) flush(ctx context.Context, sel func(partKey) bool) error {
 	return nil
 }
 
-// wait waits for the batch being written, if any, and settles it.
+// wait waits for the batch being written, if any, and settles it. A slow
+// write keeps its messages, and the buffered ones, alive meanwhile.
 func (p *pipeline) wait(ctx context.Context) error {
 	if p.inflight == nil {
 		return nil
 	}
-	select {
-	case b := <-p.fromWriter:
-		return p.settle(b)
-	case <-ctx.Done():
-		return context.Cause(ctx)
+	t := time.NewTicker(max(p.tick, time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case b := <-p.fromWriter:
+			return p.settle(b)
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		case now := <-t.C:
+			p.keepAlive(now)
+		}
 	}
 }
 
@@ -133,58 +139,78 @@ func (p *pipeline) writer(ctx context.Context) {
 	}
 }
 
-// writePart publishes one partition's rows. A name already published with
-// other rows means another process wrote some of these messages first
-// (a redelivery race): those are dropped and the rest written under the
-// name of what remains.
+// writePart publishes one partition's rows. Another process on the same
+// durable may have written some of these messages already (JetStream gave
+// them to it after AckWait while this one held them), so under the
+// partition's lock, shared by every process on the lake, the rows that a
+// published file already holds are dropped, and the rest is published
+// before the lock is released.
 func (p *pipeline) writePart(ctx context.Context, seen *written, pt *part) error {
 	pt.dir = pt.key.dir(p.cfg.Lake)
-	for attempt := 0; ; attempt++ {
-		if pt.rows.len() == 0 {
-			return nil
-		}
-		seqs := slices.Clone(pt.seqs)
-		slices.Sort(seqs)
-		seqs = slices.Compact(seqs)
-		name := fileName(p.stream, seqs)
-		meta := parquet.KeyValueMetadata(seqsKey, encodeSeqs(p.stream, seqs))
-		res, err := pt.rows.write(ctx, p.cfg.Lake, pt.dir, name, meta)
-		if errors.Is(err, store.ErrExists) && attempt < 3 {
-			p.cfg.Log.Warn("file exists with other rows; dropping what it holds", "dir", pt.dir, "name", name)
-			if err := dropWritten(seen, pt); err != nil {
-				return err
-			}
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("ingest %s: %w", filepath.Join(pt.dir, name), err)
-		}
-		pt.name, pt.written = name, seqs
-		if res != store.Unchanged {
-			n := int64(pt.rows.len())
-			p.in.rows.Add(n)
-			p.in.files.Add(1)
-			if m := p.cfg.Metrics; m != nil {
-				m.Rows.WithLabelValues(pt.key.label()).Add(float64(n))
-				m.Files.WithLabelValues(pt.key.label()).Inc()
-			}
-		}
+	if pt.rows.len() == 0 {
 		return nil
 	}
+	if h := p.in.beforePublish; h != nil {
+		h(pt.dir, slices.Clone(pt.seqs))
+	}
+	unlock, err := store.LockDir(pt.dir)
+	if err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	defer unlock()
+	if err := dropWritten(seen, pt); err != nil {
+		return err
+	}
+	if n := len(pt.dropped); n > 0 {
+		p.cfg.Log.Warn("dropped rows another process wrote first", "dir", pt.dir, "rows", n)
+		p.in.skipped.Add(int64(n))
+		if m := p.cfg.Metrics; m != nil {
+			m.Skipped.WithLabelValues(p.stream).Add(float64(n))
+		}
+	}
+	if pt.rows.len() == 0 {
+		return nil
+	}
+	seqs := slices.Clone(pt.seqs)
+	slices.Sort(seqs)
+	seqs = slices.Compact(seqs)
+	name := fileName(p.stream, seqs)
+	meta := parquet.KeyValueMetadata(seqsKey, encodeSeqs(p.stream, seqs))
+	res, err := pt.rows.write(ctx, p.cfg.Lake, pt.dir, name, meta)
+	if err != nil {
+		return fmt.Errorf("ingest %s: %w", filepath.Join(pt.dir, name), err)
+	}
+	pt.name, pt.written = name, seqs
+	if res != store.Unchanged {
+		n := int64(pt.rows.len())
+		p.in.rows.Add(n)
+		p.in.files.Add(1)
+		if m := p.cfg.Metrics; m != nil {
+			m.Rows.WithLabelValues(pt.key.label()).Add(float64(n))
+			m.Files.WithLabelValues(pt.key.label()).Inc()
+		}
+	}
+	return nil
 }
 
 // dropWritten removes from pt the rows whose messages a published file in
-// its directory already holds.
+// its directory already holds. Only files whose names' sequence ranges
+// overlap pt's are read, so a batch of new messages costs one listing.
 func dropWritten(seen *written, pt *part) error {
+	lo, hi := slices.Min(pt.seqs), slices.Max(pt.seqs)
+	files, err := seen.overlapping(pt.dir, lo, hi)
+	if err != nil || len(files) == 0 {
+		return err
+	}
 	keep := make([]bool, len(pt.seqs))
 	for i, s := range pt.seqs {
-		done, err := seen.has(pt.dir, s)
-		if err != nil {
-			return err
-		}
-		keep[i] = !done
-		if done {
-			pt.dropped = append(pt.dropped, s)
+		keep[i] = true
+		for _, f := range files {
+			if _, ok := slices.BinarySearch(f, s); ok {
+				keep[i] = false
+				pt.dropped = append(pt.dropped, s)
+				break
+			}
 		}
 	}
 	pt.rows.filter(func(i int) bool { return keep[i] })

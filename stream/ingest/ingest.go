@@ -20,8 +20,13 @@ type Ingester struct {
 	js  jetstream.JetStream
 	cfg Config
 
-	messages, rows, files, deadLetters, skipped atomic.Int64
-	lag                                         [2]atomic.Int64
+	messages, rows, files, deadLetters, skipped, progressed atomic.Int64
+	lag                                                     [2]atomic.Int64
+
+	// Test hooks (export_test.go): beforePublish runs in the writer
+	// before a partition is locked; noKeepAlive stops InProgress.
+	beforePublish func(dir string, seqs []uint64)
+	noKeepAlive   bool
 }
 
 // Stats are running totals of one Ingester.
@@ -31,6 +36,7 @@ type Stats struct {
 	Files       int64 // published
 	DeadLetters int64 // bad messages republished to deadletter.>
 	Skipped     int64 // redeliveries already in a published file
+	InProgress  int64 // InProgress sent for messages held long
 	Lag         int64 // undelivered plus unacked messages, last look
 }
 
@@ -47,7 +53,7 @@ func New(js jetstream.JetStream, cfg Config) (*Ingester, error) {
 func (in *Ingester) Stats() Stats {
 	return Stats{
 		Messages: in.messages.Load(), Rows: in.rows.Load(), Files: in.files.Load(),
-		DeadLetters: in.deadLetters.Load(), Skipped: in.skipped.Load(),
+		DeadLetters: in.deadLetters.Load(), Skipped: in.skipped.Load(), InProgress: in.progressed.Load(),
 		Lag: in.lag[0].Load() + in.lag[1].Load(),
 	}
 }
@@ -122,6 +128,7 @@ func (in *Ingester) consumer(ctx context.Context, stream, filter string) (jetstr
 		return nil, cfg, fmt.Errorf("ingest: consumer %s on %s: %w", cfg.Durable, stream, err)
 	}
 	info := cons.CachedInfo()
+	cfg.AckWait = info.Config.AckWait // an existing consumer keeps its own
 	if info.Config.AckPolicy != jetstream.AckExplicitPolicy {
 		return nil, cfg, fmt.Errorf("ingest: consumer %s on %s: ack policy must be explicit", cfg.Durable, stream)
 	}

@@ -44,6 +44,8 @@ type pipeline struct {
 	bytes       int
 	oldest      time.Time
 	seen        *written
+	tick        time.Duration
+	lastKeep    time.Time // of keepAlive
 
 	// The writer goroutine and the one batch it may hold.
 	toWriter   chan *batch
@@ -53,7 +55,8 @@ type pipeline struct {
 
 // run pulls messages until ctx is done, then flushes what it holds.
 func (p *pipeline) run(ctx context.Context) error {
-	tick := min(p.cfg.MaxAge/4, 250*time.Millisecond)
+	p.tick = min(p.cfg.MaxAge/4, 250*time.Millisecond)
+	tick := p.tick
 	p.toWriter, p.fromWriter = make(chan *batch), make(chan *batch, 1)
 	wctx, wcancel := context.WithCancel(context.WithoutCancel(ctx))
 	go p.writer(wctx)
@@ -72,6 +75,7 @@ func (p *pipeline) run(ctx context.Context) error {
 	// tick: a timer per message costs more than the rest of Next.
 	var win tickWindow
 	defer win.stop()
+loop:
 	for ctx.Err() == nil {
 		tctx := win.get(ctx, tick)
 		if err := p.poll(); err != nil {
@@ -92,6 +96,11 @@ func (p *pipeline) run(ctx context.Context) error {
 		switch {
 		case err == nil:
 			if err := p.handle(ctx, msg); err != nil {
+				if ctx.Err() != nil {
+					// Shutdown cut a wait for the writer short: the
+					// message stays unacked; the rest is flushed below.
+					break loop
+				}
 				return p.stop(err)
 			}
 		case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
@@ -102,8 +111,14 @@ func (p *pipeline) run(ctx context.Context) error {
 			it = nil
 			sleep(ctx, 100*time.Millisecond) // the loop ends if ctx is done
 		}
+		if p.rows > 0 || p.inflight != nil {
+			p.keepAlive(time.Now())
+		}
 		if p.rows > 0 && (p.rows >= p.cfg.MaxRows || p.bytes >= p.cfg.MaxBytes || time.Since(p.oldest) >= p.cfg.MaxAge) {
 			if err := p.flush(ctx, nil); err != nil {
+				if ctx.Err() != nil {
+					break loop
+				}
 				return p.stop(err)
 			}
 		}

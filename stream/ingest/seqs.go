@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/parquet-go/parquet-go"
@@ -147,6 +148,64 @@ func (w *written) has(dir string, seq uint64) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// overlapping returns the sequences of the published files in dir whose
+// names' ranges overlap [lo, hi]; only those footers are read, once each.
+func (w *written) overlapping(dir string, lo, hi uint64) ([][]uint64, error) {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	d := w.dirs[dir]
+	var out [][]uint64
+	for _, e := range ents {
+		first, last, ok := parseFileName(w.stream, e.Name())
+		if !ok || last < lo || first > hi {
+			continue
+		}
+		if d == nil {
+			// mtime 0: has rereads the directory before trusting it.
+			d = &dirSeqs{files: map[string][]uint64{}}
+			w.dirs[dir] = d
+		}
+		seqs, ok := d.files[e.Name()]
+		if !ok {
+			stream, s, err := readSeqs(filepath.Join(dir, e.Name()))
+			if err != nil {
+				return nil, err
+			}
+			if stream != w.stream {
+				continue
+			}
+			seqs = s
+			d.files[e.Name()] = seqs
+		}
+		out = append(out, seqs)
+	}
+	return out, nil
+}
+
+// parseFileName is the sequence range of a fileName of stream.
+func parseFileName(stream, name string) (first, last uint64, ok bool) {
+	rest, ok := strings.CutPrefix(name, "nats-"+stream+"-")
+	if !ok {
+		return 0, 0, false
+	}
+	rest, ok = strings.CutSuffix(rest, ".parquet")
+	if !ok {
+		return 0, 0, false
+	}
+	a, b, ok := strings.Cut(rest, "-")
+	if !ok {
+		return 0, 0, false
+	}
+	first, err1 := strconv.ParseUint(a, 10, 64)
+	last, err2 := strconv.ParseUint(b, 10, 64)
+	return first, last, err1 == nil && err2 == nil && first <= last
 }
 
 // add records a file this process published, when dir is loaded.
