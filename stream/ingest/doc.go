@@ -19,7 +19,14 @@
 // (NumDelivered > 1: the process died before acking, an ack was lost in a
 // reconnect, another process on the same durable timed out), the
 // partition's published files are consulted and a message they already
-// hold is acked and not written again. A crash before the rename leaves
+// hold is acked and not written again. Another process on the durable may
+// be given a message this one still holds (AckWait passed while it sat
+// in the pull buffer or a slow write), so every file is published under
+// an flock on its partition directory (store.LockDir) shared by all
+// processes on the lake, after dropping the rows that published files
+// whose name ranges overlap the batch already hold. Messages held over
+// half the AckWait are reported in progress, so that happens rarely.
+// A crash before the rename leaves
 // only a hidden temp file, and the messages are redelivered and written.
 // So every message is in exactly one published file: none lost, none
 // twice. MaxAge stays at most a third of AckWait, and a process holds at
