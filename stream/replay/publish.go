@@ -27,22 +27,63 @@ func (p *publisher) publish(ctx context.Context, m *nats.Msg) error {
 	return nil
 }
 
-// drain waits for every pending ack; failed publishes are sent again one
-// by one (the Nats-Msg-Id makes a repeat harmless).
+// ackTimeout bounds the wait for the ack of an async publish. The client
+// never times one out itself: a reply lost with a stream leader that died
+// or a connection that was replaced would otherwise stall the replay.
+const ackTimeout = 5 * time.Second
+
+// drain waits for every pending ack; failed publishes, and those without
+// an answer within ackTimeout, are sent again one by one (the Nats-Msg-Id
+// makes a repeat harmless).
 func (p *publisher) drain(ctx context.Context) error {
+	t := time.NewTimer(ackTimeout)
+	defer t.Stop()
+	expired := false
 	for _, pd := range p.pending {
-		select {
-		case <-pd.ack.Ok():
-		case err := <-pd.ack.Err():
-			if err := p.retry(ctx, pd.msg, err); err != nil {
-				return err
+		var cause error
+		if expired {
+			select {
+			case <-pd.ack.Ok():
+				continue
+			case cause = <-pd.ack.Err():
+			default:
+				cause = errNoAck
 			}
-		case <-ctx.Done():
-			return ctx.Err()
+		} else {
+			select {
+			case <-pd.ack.Ok():
+				continue
+			case cause = <-pd.ack.Err():
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-t.C:
+				expired, cause = true, errNoAck
+			}
+		}
+		if err := p.resend(ctx, pd.msg, cause); err != nil {
+			return err
 		}
 	}
 	p.pending = p.pending[:0]
 	return nil
+}
+
+var errNoAck = fmt.Errorf("no ack within %s", ackTimeout)
+
+// resend publishes m synchronously at once, then by retry.
+func (p *publisher) resend(ctx context.Context, m *nats.Msg, cause error) error {
+	m.Reply = ""
+	pctx, cancel := context.WithTimeout(ctx, ackTimeout)
+	_, err := p.js.PublishMsg(pctx, m)
+	cancel()
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	p.cfg.Log.Debug("publish resend", "subject", m.Subject, "cause", cause, "err", err)
+	return p.retry(ctx, m, err)
 }
 
 // retry publishes m synchronously until it is stored or Retry has passed.
@@ -61,7 +102,7 @@ func (p *publisher) retry(ctx context.Context, m *nats.Msg, cause error) error {
 			return ctx.Err()
 		case <-t.C:
 		}
-		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		pctx, cancel := context.WithTimeout(ctx, ackTimeout)
 		_, err := p.js.PublishMsg(pctx, m)
 		cancel()
 		if err == nil {
