@@ -2,6 +2,7 @@ package replay
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -27,63 +28,105 @@ func (p *publisher) publish(ctx context.Context, m *nats.Msg) error {
 	return nil
 }
 
-// ackTimeout bounds the wait for the ack of an async publish. The client
-// never times one out itself: a reply lost with a stream leader that died
-// or a connection that was replaced would otherwise stall the replay.
-const ackTimeout = 5 * time.Second
+// ackTimeout bounds the first wait for the acks of a window. The client
+// never times an async publish out itself: a reply lost with a stream
+// leader that died or a connection that was replaced would otherwise
+// stall the replay. Each further round waits twice as long, up to
+// maxAckTimeout, so a slow cluster is not flooded with repeats.
+const (
+	ackTimeout    = 5 * time.Second
+	maxAckTimeout = 30 * time.Second
+)
 
-// drain waits for every pending ack; failed publishes, and those without
-// an answer within ackTimeout, are sent again one by one (the Nats-Msg-Id
-// makes a repeat harmless).
+var errNoAck = errors.New("no ack in time")
+
+// drain waits for every pending ack. What failed or had no answer in time
+// is published again, asynchronously and all together (the Nats-Msg-Id
+// makes a repeat harmless), until everything is stored or Retry has
+// passed since the first failure.
 func (p *publisher) drain(ctx context.Context) error {
-	t := time.NewTimer(ackTimeout)
+	var deadline time.Time
+	wait := ackTimeout
+	for len(p.pending) > 0 {
+		failed, cause, err := p.collect(ctx, wait)
+		if err != nil {
+			return err
+		}
+		p.pending = p.pending[:0]
+		if len(failed) == 0 {
+			return nil
+		}
+		now := time.Now()
+		if deadline.IsZero() {
+			deadline = now.Add(p.cfg.Retry)
+		}
+		if now.After(deadline) {
+			return fmt.Errorf("replay: publish %s: %w", failed[0].Subject, cause)
+		}
+		p.cfg.Log.Debug("publish again", "messages", len(failed), "err", cause)
+		if !sleepCtx(ctx, 200*time.Millisecond) {
+			return ctx.Err()
+		}
+		for _, m := range failed {
+			m.Reply = ""
+			f, err := p.js.PublishMsgAsync(m)
+			if err != nil {
+				f = nil // counted as failed by the next collect
+			}
+			p.pending = append(p.pending, pending{msg: m, ack: f})
+		}
+		wait = min(2*wait, maxAckTimeout)
+	}
+	return nil
+}
+
+// collect waits up to wait in all for the pending acks and returns the
+// messages that failed or had no answer, and the last reason.
+func (p *publisher) collect(ctx context.Context, wait time.Duration) ([]*nats.Msg, error, error) {
+	t := time.NewTimer(wait)
 	defer t.Stop()
 	expired := false
+	var failed []*nats.Msg
+	var cause error
 	for _, pd := range p.pending {
-		var cause error
+		if pd.ack == nil {
+			failed, cause = append(failed, pd.msg), errNoAck
+			continue
+		}
+		var err error
 		if expired {
 			select {
 			case <-pd.ack.Ok():
 				continue
-			case cause = <-pd.ack.Err():
+			case err = <-pd.ack.Err():
 			default:
-				cause = errNoAck
+				err = errNoAck
 			}
 		} else {
 			select {
 			case <-pd.ack.Ok():
 				continue
-			case cause = <-pd.ack.Err():
+			case err = <-pd.ack.Err():
 			case <-ctx.Done():
-				return ctx.Err()
+				return nil, nil, ctx.Err()
 			case <-t.C:
-				expired, cause = true, errNoAck
+				expired, err = true, errNoAck
 			}
 		}
-		if err := p.resend(ctx, pd.msg, cause); err != nil {
-			return err
-		}
+		failed, cause = append(failed, pd.msg), err
 	}
-	p.pending = p.pending[:0]
-	return nil
+	return failed, cause, nil
 }
 
-var errNoAck = fmt.Errorf("no ack within %s", ackTimeout)
-
-// resend publishes m synchronously at once, then by retry.
-func (p *publisher) resend(ctx context.Context, m *nats.Msg, cause error) error {
-	m.Reply = ""
-	pctx, cancel := context.WithTimeout(ctx, ackTimeout)
-	_, err := p.js.PublishMsg(pctx, m)
-	cancel()
-	if err == nil {
-		return nil
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	p.cfg.Log.Debug("publish resend", "subject", m.Subject, "cause", cause, "err", err)
-	return p.retry(ctx, m, err)
 }
 
 // retry publishes m synchronously until it is stored or Retry has passed.
