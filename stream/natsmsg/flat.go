@@ -120,22 +120,12 @@ func decodeFlat(data []byte, fields []flatField, v unsafe.Pointer) bool {
 			fi = next
 			i += len(fields[next].key)
 		} else {
-			if i >= n || data[i] != '"' {
+			start, end, ok := plainString(data, i)
+			if !ok {
 				return false
 			}
-			i++
-			start := i
-			for i < n && data[i] != '"' {
-				if c := data[i]; c == '\\' || c < 0x20 || c >= 0x80 {
-					return false
-				}
-				i++
-			}
-			if i >= n {
-				return false
-			}
-			key := data[start:i]
-			i++
+			key := data[start:end]
+			i = end + 1
 			for j := range fields {
 				if fields[j].name == string(key) {
 					fi = j
@@ -163,22 +153,12 @@ func decodeFlat(data []byte, fields []flatField, v unsafe.Pointer) bool {
 		f := &fields[fi]
 		p := unsafe.Add(v, f.off)
 		if f.kind == flatString {
-			if data[i] != '"' {
+			start, end, ok := plainString(data, i)
+			if !ok {
 				return false
 			}
-			i++
-			start := i
-			for i < n && data[i] != '"' {
-				if c := data[i]; c == '\\' || c < 0x20 || c >= 0x80 {
-					return false
-				}
-				i++
-			}
-			if i >= n {
-				return false
-			}
-			*(*string)(p) = string(data[start:i])
-			i++
+			*(*string)(p) = string(data[start:end])
+			i = end + 1
 		} else {
 			num, end := scanNumber(data, i)
 			if end < 0 {
@@ -330,4 +310,23 @@ func scanNumber(data []byte, i int) (x number, end int) {
 		}
 	}
 	return x, i
+}
+
+// plainString reads the JSON string opening at data[i] when it is plain
+// ASCII without escapes: its contents are data[start:end], data[end] is the
+// closing quote. ok is false for anything else.
+func plainString(data []byte, i int) (start, end int, ok bool) {
+	if i >= len(data) || data[i] != '"' {
+		return 0, 0, false
+	}
+	start = i + 1
+	for end = start; end < len(data) && data[end] != '"'; end++ {
+		if c := data[end]; c == '\\' || c < 0x20 || c >= 0x80 {
+			return 0, 0, false
+		}
+	}
+	if end >= len(data) {
+		return 0, 0, false
+	}
+	return start, end, true
 }
