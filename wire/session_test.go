@@ -207,22 +207,10 @@ func TestCancelAndTimeout(t *testing.T) {
 	// CancelRequest via pgconn.CancelRequest while the query runs.
 	// Cancel until the query ends: a request that arrives before the
 	// statement runs has nothing to cancel (as in PostgreSQL).
-	stop, stopped := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(stopped)
-		for {
-			select {
-			case <-stop:
-				return
-			case <-time.After(200 * time.Millisecond):
-				c.PgConn().CancelRequest(context.Background())
-			}
-		}
-	}()
+	stop := keepCancelling(c, 200*time.Millisecond)
 	start := time.Now()
 	_, err = c.Exec(ctx, slowQuery)
-	close(stop)
-	<-stopped // CancelRequest returns once the server has handled it
+	stop()
 	if sqlState(err) != "57014" || !strings.Contains(err.Error(), "user request") {
 		t.Fatalf("cancel: %v", err)
 	}
@@ -294,21 +282,9 @@ func TestCancelAndTimeoutPrepare(t *testing.T) {
 	// nothing, and the Parse is tried again until one is cancelled.
 	deadline := time.Now().Add(2 * time.Minute)
 	for attempt := 1; ; attempt++ {
-		stop, stopped := make(chan struct{}), make(chan struct{})
-		go func() {
-			defer close(stopped)
-			for {
-				select {
-				case <-stop:
-					return
-				case <-time.After(20 * time.Millisecond):
-					c.PgConn().CancelRequest(context.Background())
-				}
-			}
-		}()
+		stop := keepCancelling(c, 20*time.Millisecond)
 		_, err = c.Prepare(ctx, "slow", slow)
-		close(stop)
-		<-stopped
+		stop()
 		if err != nil {
 			break
 		}
@@ -509,5 +485,27 @@ SELECT * FROM (VALUES (1, 'one'), (2, 'two')) AS t(n, s) ORDER BY n;
 	out, _ := exec.Command("psql", ts.connString("u"), "-X", "-c", "CREATE TABLE t (i int)").CombinedOutput()
 	if !strings.Contains(string(out), "permission denied") {
 		t.Fatalf("psql CREATE TABLE: %s", out)
+	}
+}
+
+// keepCancelling sends c's CancelRequest every period until the returned
+// stop is called; stop returns once the last request has been handled
+// (CancelRequest returns when the server has answered it).
+func keepCancelling(c *pgx.Conn, period time.Duration) (stop func()) {
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(period):
+				c.PgConn().CancelRequest(context.Background())
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-stopped
 	}
 }
