@@ -179,7 +179,7 @@ func newDashFixture(b *testing.B) (*dashFixture, error) {
 			return nil, err
 		}
 	}
-	db, err := duck.Open(ctx, lake, duck.Config{Sandbox: true, Threads: benchSize("SPYSQL_BENCH_THREADS", 0), CacheMemory: cache})
+	db, err := duck.Open(ctx, lake, duck.Config{Sandbox: true, Threads: benchSize("SPYSQL_BENCH_THREADS", 0), AdaptiveThreads: true, CacheMemory: cache})
 	if err != nil {
 		return nil, err
 	}

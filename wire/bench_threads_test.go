@@ -20,15 +20,15 @@ import (
 const bigAggregate = `SELECT symbol, count(*), avg(price), sum(volume), stddev_samp(signal) FROM gold.dash GROUP BY symbol ORDER BY symbol`
 
 // BenchmarkThreadsPolicy compares DuckDB's parallelism policies on the
-// dashboard lake: a server with all cores (DuckDB's threads default, what
-// serve runs) and one with threads = 1 (every statement on the thread
-// that runs it, no fan-out), each with its own DuckDB over the same
-// files and the same cache budget. threads is global and locked with the
-// configuration, so these are the policies a server can choose between
-// at start. Sub-benchmarks: the dashboard mix from 16 clients, and one
-// big aggregate from one client; the two servers alternate in blocks.
-// Reports each policy's throughput (mix) or statements/s (big), p99 for
-// the mix, and the ratio one-thread / all-cores.
+// dashboard lake: a server with all cores fixed (DuckDB's threads
+// default), one with threads = 1 fixed (every statement on the thread
+// that runs it, no fan-out) and one with adaptive threads (what serve
+// runs: all cores while one statement runs, fewer as more run), each with
+// its own DuckDB over the same files and the same cache budget.
+// Sub-benchmarks: the dashboard mix from 1 and 16 clients, and one big
+// aggregate from one client; the servers alternate in blocks, in a
+// rotating order. Reports each policy's statements/s and p99, and the
+// ratios one-thread / all-cores and adaptive / all-cores.
 func BenchmarkThreadsPolicy(b *testing.B) {
 	f := loadDashFixture(b)
 	ctx := context.Background()
@@ -39,8 +39,9 @@ func BenchmarkThreadsPolicy(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	one := func() *testServer {
-		db, err := duck.Open(ctx, f.srv.lake, duck.Config{Sandbox: true, Threads: 1, CacheMemory: cache})
+	open := func(cfg duck.Config) *testServer {
+		cfg.Sandbox, cfg.CacheMemory = true, cache
+		db, err := duck.Open(ctx, f.srv.lake, cfg)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -58,19 +59,22 @@ func BenchmarkThreadsPolicy(b *testing.B) {
 			db.Close()
 		})
 		return &testServer{srv: srv, db: db, lake: f.srv.lake, addr: ln.Addr().String()}
-	}()
-	servers := [2]*testServer{f.srv, one} // all cores, one thread
-	b.Logf("cores %d; policy 0: threads %d (SPYSQL_BENCH_THREADS, 0: all cores), policy 1: threads 1", runtime.NumCPU(), benchSize("SPYSQL_BENCH_THREADS", 0))
+	}
+	names := []string{"all-cores", "one-thread", "adaptive"}
+	threads := benchSize("SPYSQL_BENCH_THREADS", 0)
+	servers := []*testServer{open(duck.Config{Threads: threads}), open(duck.Config{Threads: 1}), f.srv}
+	b.Logf("cores %d; all-cores and adaptive's most: threads %d (SPYSQL_BENCH_THREADS, 0: all cores)", runtime.NumCPU(), threads)
 	run := func(b *testing.B, clients, perClient int, pick func(r *rand.Rand, c, j int) (string, []any)) {
-		conns := [2][]*pgx.Conn{}
+		np := len(servers)
+		conns := make([][]*pgx.Conn, np)
 		for i, ts := range servers {
 			for range clients {
 				conns[i] = append(conns[i], connect(b, ts.connString("bench")))
 			}
 		}
-		var lat [2][]time.Duration
-		var wall [2]time.Duration
-		var count [2]int
+		lat := make([][]time.Duration, np)
+		wall := make([]time.Duration, np)
+		count := make([]int, np)
 		block := func(srv int) {
 			per := make([][]time.Duration, clients)
 			var wg sync.WaitGroup
@@ -105,29 +109,30 @@ func BenchmarkThreadsPolicy(b *testing.B) {
 				count[srv] += len(p)
 			}
 		}
-		block(0)
-		block(1)
-		lat, wall, count = [2][]time.Duration{}, [2]time.Duration{}, [2]int{}
+		for i := range np {
+			block(i) // warm every server
+		}
+		lat, wall, count = make([][]time.Duration, np), make([]time.Duration, np), make([]int, np)
+		changes := servers[2].db.ThreadStats().Changes
 		for i := 0; b.Loop(); i++ {
-			// Alternate which goes first, so neither always follows the other.
-			block(i % 2)
-			block(1 - i%2)
+			// Rotate the order, so no policy always follows another.
+			for k := range np {
+				block((i + k) % np)
+			}
 		}
 		if b.Failed() {
 			return
 		}
-		qps := [2]float64{}
-		p99 := [2]float64{}
-		for i := range 2 {
+		qps := make([]float64, np)
+		for i := range np {
 			qps[i] = float64(count[i]) / wall[i].Seconds()
 			slices.Sort(lat[i])
-			p99[i] = float64(lat[i][int(0.99*float64(len(lat[i])-1))].Microseconds()) / 1000
+			b.ReportMetric(qps[i], names[i]+"-q/s")
+			b.ReportMetric(float64(lat[i][int(0.99*float64(len(lat[i])-1))].Microseconds())/1000, names[i]+"-p99-ms")
 		}
-		b.ReportMetric(qps[0], "all-cores-q/s")
-		b.ReportMetric(qps[1], "one-thread-q/s")
-		b.ReportMetric(qps[1]/qps[0], "ratio")
-		b.ReportMetric(p99[0], "all-cores-p99-ms")
-		b.ReportMetric(p99[1], "one-thread-p99-ms")
+		b.ReportMetric(qps[1]/qps[0], "one-thread/all")
+		b.ReportMetric(qps[2]/qps[0], "adaptive/all")
+		b.ReportMetric(float64(servers[2].db.ThreadStats().Changes-changes)/float64(count[2]), "adaptive-changes/stmt")
 	}
 	mix := dashMix()
 	for _, clients := range []int{1, 16} {

@@ -50,6 +50,14 @@ func (e *DuckEngine) Sync(ctx context.Context) error {
 	return err
 }
 
+var _ statementObserver = (*DuckEngine)(nil)
+
+// StatementStarted tells the database a statement holds a slot.
+func (e *DuckEngine) StatementStarted(big bool) { e.db.StatementStarted(big) }
+
+// StatementDone tells the database the statement gave its slot back.
+func (e *DuckEngine) StatementDone(big bool) { e.db.StatementDone(big) }
+
 // listSessions makes list the source of pg_stat_activity.
 func (e *DuckEngine) listSessions(list func() []Activity) {
 	e.db.SetSessions(func() []pgcatalog.Session {

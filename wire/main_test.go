@@ -79,7 +79,8 @@ func newLake(t testing.TB) store.Lake {
 func startServer(t testing.TB, lake store.Lake, cfg Config) *testServer {
 	t.Helper()
 	ctx := context.Background()
-	db, err := duck.Open(ctx, lake, duck.Config{Sandbox: true, Threads: 2})
+	// As serve runs it: threads sized to the statements (AdaptiveThreads).
+	db, err := duck.Open(ctx, lake, duck.Config{Sandbox: true, Threads: 2, AdaptiveThreads: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,6 +34,9 @@ const (
 // cacheStatser is an engine with a hot cache to report.
 type cacheStatser interface{ CacheStats() duck.CacheStats }
 
+// threadStatser is an engine whose DuckDB threads follow the statements.
+type threadStatser interface{ ThreadStats() duck.ThreadStats }
+
 func newMetrics() *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
@@ -84,6 +87,14 @@ func (m *metrics) registerServer(s *Server) {
 			counter("spysql_cache_skips_total", "Views left on Parquet because their copy did not fit the budget.", stat(func(c duck.CacheStats) int64 { return c.Skips })),
 		)
 	}
+	if ts, ok := s.eng.(threadStatser); ok && ts.ThreadStats().Max > 0 {
+		m.reg.MustRegister(
+			gauge("spysql_duckdb_threads", "DuckDB's worker threads now (adaptive: 1 for small statements, up to --threads for big ones).",
+				func() float64 { return float64(ts.ThreadStats().Current) }),
+			counter("spysql_duckdb_thread_changes_total", "Times adaptive threads changed DuckDB's threads.",
+				func() float64 { return float64(ts.ThreadStats().Changes) }),
+		)
+	}
 }
 
 // MetricsHandler serves the server's metrics in Prometheus's text format
@@ -92,6 +103,9 @@ func (s *Server) MetricsHandler() http.Handler {
 	s.ops.met.server.Do(func() { s.ops.met.registerServer(s) })
 	return promhttp.HandlerFor(s.ops.met.reg, promhttp.HandlerOpts{})
 }
+
+// ThreadStats reports the database's adaptive threads.
+func (e *DuckEngine) ThreadStats() duck.ThreadStats { return e.db.ThreadStats() }
 
 // CacheStats reports the database's hot cache.
 func (e *DuckEngine) CacheStats() duck.CacheStats { return e.db.CacheStats() }

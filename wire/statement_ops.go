@@ -31,6 +31,7 @@ type serverOps struct {
 	cfg   OpsConfig // defaults filled in
 	queue *stmtQueue
 	met   *metrics
+	sizes statementSizes
 }
 
 func newServerOps(cfg OpsConfig) *serverOps {
@@ -115,6 +116,25 @@ func (c *conn) admitAndRun(pt *portal, maxRows int, describe bool, kind string) 
 			return err
 		}
 		defer c.srv.ops.queue.release()
+		if o, ok := c.srv.eng.(statementObserver); ok {
+			// A point read never reaches DuckDB: it counts as small.
+			sql := pt.p.st.sql
+			big := kind == "query" && c.srv.ops.sizes.big(sql)
+			o.StatementStarted(big)
+			start := time.Now()
+			defer func() {
+				o.StatementDone(big)
+				c.srv.ops.sizes.record(sql, time.Since(start))
+			}()
+		}
 	}
 	return c.runPortal(pt, maxRows, describe)
+}
+
+// statementObserver is an Engine that follows the statements holding an
+// execution slot and whether each is expected to be big (statement_size.go);
+// DuckEngine sizes DuckDB's threads to them (duck.Config.AdaptiveThreads).
+type statementObserver interface {
+	StatementStarted(big bool)
+	StatementDone(big bool)
 }

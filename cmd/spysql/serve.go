@@ -26,6 +26,7 @@ func newServeCmd(g *globals) *cobra.Command {
 		maxActive, stmtQueue                             int
 		slowStmt                                         time.Duration
 		maxConns, threads                                int
+		fixedThreads                                     bool
 		stmtTimeout, idleTimeout                         time.Duration
 		noPointReads                                     bool
 	)
@@ -104,7 +105,7 @@ users file written by 'spysql passwd', unless --auth trust is given.`,
 			if err != nil {
 				return fmt.Errorf("--cache-memory: %w", err)
 			}
-			db, err := duck.Open(ctx, lake, duck.Config{Threads: threads, MemoryLimit: memory, Sandbox: true, TempLimit: tempLimit, Catalog: gold.Catalog, CacheMemory: cache})
+			db, err := duck.Open(ctx, lake, duck.Config{Threads: threads, AdaptiveThreads: !fixedThreads, Logger: log, MemoryLimit: memory, Sandbox: true, TempLimit: tempLimit, Catalog: gold.Catalog, CacheMemory: cache})
 			if err != nil {
 				return err
 			}
@@ -142,7 +143,8 @@ users file written by 'spysql passwd', unless --auth trust is given.`,
 	f.DurationVar(&stmtTimeout, "statement-timeout", 0, "cancel statements running longer (0: no limit)")
 	f.DurationVar(&idleTimeout, "idle-timeout", time.Hour, "close sessions idle this long outside a transaction (0: never)")
 	f.StringVar(&memory, "memory-limit", "", "DuckDB memory limit, e.g. 4GB (default: 80% of RAM)")
-	f.IntVar(&threads, "threads", 0, "DuckDB threads (0: all cores)")
+	f.IntVar(&threads, "threads", 0, "most DuckDB threads a statement gets (0: all cores); small statements get 1")
+	f.BoolVar(&fixedThreads, "fixed-threads", false, "give every statement --threads and lock DuckDB's configuration, instead of sizing threads to the statements running")
 	f.StringVar(&tempLimit, "temp-limit", "", "cap on DuckDB's private spill directory, e.g. 20GB (default: 90% of free disk)")
 	f.StringVar(&valueMemory, "value-memory", "1GB", "memory for large result values (1 MiB and up) of all sessions at once; past it 53200")
 	f.StringVar(&clientMemory, "client-memory", "256MB", "memory spysql holds for one session (result chunks of its portals and cursors, bound arguments, prepared statements); past it 53200 (0: no limit)")

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"strconv"
@@ -27,12 +28,22 @@ type Config struct {
 	CacheMemory int64
 	// Threads is DuckDB's worker thread count; 0 means all cores.
 	Threads int
+	// AdaptiveThreads makes DuckDB's threads follow the statements the
+	// server reports running (StatementStarted, parallel.go): Threads
+	// while one runs, one fewer for each other, down to 1. With Sandbox
+	// the configuration is then not locked, since threads must change
+	// while serving; the sandbox's own settings stay fixed (see Sandbox).
+	AdaptiveThreads bool
+	// Logger receives the engine's warnings; nil discards them.
+	Logger *slog.Logger
 	// MemoryLimit is DuckDB's memory_limit, e.g. "4GB"; "" means DuckDB's
 	// default (80% of RAM).
 	MemoryLimit string
 	// Sandbox limits DuckDB to reading the lake: external access off except
-	// the lake directory, configuration locked, spilling to a private
-	// directory (see spillDir). Used by the wire server.
+	// the lake directory, configuration locked (unless AdaptiveThreads:
+	// DuckDB itself refuses to turn external access back on or widen the
+	// allowed directories once external access is off), spilling to a
+	// private directory (see spillDir). Used by the wire server.
 	Sandbox bool
 	// TempLimit caps the spill directory (DuckDB max_temp_directory_size,
 	// e.g. "10GB"); "" means DuckDB's default (90% of the free disk).
@@ -59,6 +70,8 @@ type DB struct {
 	catalog func(ctx context.Context, lake store.Lake) ([]CatalogView, error)
 	// sessions feeds pg_stat_activity (SetSessions).
 	sessions pgcatalog.Sessions
+	// par sizes threads to the running statements (AdaptiveThreads).
+	par *parallelism
 }
 
 // Open starts an in-memory DuckDB for lake: TimeZone UTC, extension
@@ -133,13 +146,26 @@ func (db *DB) init(ctx context.Context, cfg Config) error {
 		stmts := []string{
 			"SET GLOBAL allowed_directories = [" + QuoteString(db.lake.Root()+"/") + "]",
 			"SET GLOBAL enable_external_access = false",
-			"SET GLOBAL lock_configuration = true",
+		}
+		if !cfg.AdaptiveThreads {
+			stmts = append(stmts, "SET GLOBAL lock_configuration = true")
 		}
 		for _, s := range stmts {
 			if _, err := db.sql.ExecContext(ctx, s); err != nil {
 				return fmt.Errorf("sandbox: %s: %w", s, err)
 			}
 		}
+	}
+	if cfg.AdaptiveThreads {
+		log := cfg.Logger
+		if log == nil {
+			log = slog.New(slog.DiscardHandler)
+		}
+		par, err := startParallelism(ctx, db.sql, log)
+		if err != nil {
+			return err
+		}
+		db.par = par
 	}
 	return nil
 }
@@ -156,6 +182,9 @@ func (db *DB) Calendar() *calendar.Calendar { return db.cal }
 
 // Close closes every connection and the database.
 func (db *DB) Close() error {
+	if db.par != nil {
+		db.par.close()
+	}
 	err := db.sql.Close()
 	if db.spill != "" {
 		if rerr := os.RemoveAll(db.spill); rerr != nil && err == nil {

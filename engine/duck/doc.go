@@ -14,6 +14,11 @@
 // (hot.go), copied again only when a file's identity changes.
 //
 // With Config.Sandbox (the wire server) DuckDB may read only the lake
-// directory, and its configuration is locked. Extension autoloading and
-// installing are always off; time zones come from embedded tzdata.
+// directory, and its configuration is locked, unless
+// Config.AdaptiveThreads: then the server reports each statement it runs
+// (StatementStarted, StatementDone) and DuckDB's global threads follow
+// them (parallel.go): one thread while only small statements run, the
+// cores not busy with other statements while a big one does. Extension
+// autoloading and installing are always off; time zones come from
+// embedded tzdata.
 package duck

@@ -15,6 +15,9 @@ import (
 func (db *DB) Refresh(ctx context.Context) error {
 	db.refreshMu.Lock()
 	defer db.refreshMu.Unlock()
+	// Loading the hot copies is big work: it gets the fan-out.
+	db.StatementStarted(true)
+	defer db.StatementDone(true)
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("refresh: %w", err)
