@@ -33,9 +33,12 @@ func (p *publisher) publish(ctx context.Context, m *nats.Msg) error {
 // leader that died or a connection that was replaced would otherwise
 // stall the replay. Each further round waits twice as long, up to
 // maxAckTimeout, so a slow cluster is not flooded with repeats.
+// A publish no round waits for any more leaves the client's books after
+// staleAck, longer than any round (see Run).
 const (
 	ackTimeout    = 5 * time.Second
 	maxAckTimeout = 30 * time.Second
+	staleAck      = 2 * maxAckTimeout
 )
 
 var errNoAck = errors.New("no ack in time")
