@@ -310,3 +310,29 @@ func newLake(t *testing.T) store.Lake {
 	}
 	return l
 }
+
+// publishTrades publishes n ES trades of one hour to MARKET and returns
+// them as lakeRows lists them.
+func publishTrades(t *testing.T, js jetstream.JetStream, n int) []string {
+	t.Helper()
+	subject := natsmsg.Subject(natsmsg.FuturesTrades, "ES")
+	t0 := time.Date(2025, 12, 16, 15, 0, 0, 0, time.UTC).UnixNano()
+	var want []string
+	for i := range n {
+		r := store.FuturesTrade{
+			TsEventNS: t0 + int64(i)*1e6, TsRecvNS: t0 + int64(i)*1e6 + 500, Source: "test",
+			Instrument: "ESZ5", Price: 6000 + float64(i)/4, Size: int64(i + 1), Aggressor: 1,
+			Exchange: "XCME", Seq: int64(i), Symbol: "ES",
+		}
+		data, err := natsmsg.EncodeFuturesTrade(&r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := js.Publish(context.Background(), subject, data); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, subject+" "+string(data))
+	}
+	slices.Sort(want)
+	return want
+}
