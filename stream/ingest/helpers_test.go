@@ -24,6 +24,7 @@ import (
 	"github.com/spysql/spysql/engine/calendar"
 	"github.com/spysql/spysql/engine/store"
 	"github.com/spysql/spysql/engine/synthmarket"
+	"github.com/spysql/spysql/internal/testkit"
 	"github.com/spysql/spysql/stream/ingest"
 	"github.com/spysql/spysql/stream/natsmsg"
 	"github.com/spysql/spysql/stream/natsutil"
@@ -256,17 +257,9 @@ func diff(a, b []string) (onlyA, onlyB []string) {
 	return onlyA, onlyB
 }
 
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", d, what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
+// waitFor polls cond until it holds or the deadline passes; newLake is
+// an empty lake.
+var waitFor, newLake = testkit.WaitFor, testkit.NewLake
 
 // settled reports whether the consumer has delivered and had acked
 // everything in its stream.
@@ -300,15 +293,6 @@ func child(t *testing.T, url string, lake store.Lake) *exec.Cmd {
 		t.Fatal(err)
 	}
 	return cmd
-}
-
-func newLake(t *testing.T) store.Lake {
-	t.Helper()
-	l, err := store.OpenLake(t.TempDir(), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l
 }
 
 // publishTrades publishes n ES trades of one hour to MARKET and returns

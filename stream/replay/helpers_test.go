@@ -80,15 +80,6 @@ func newCalendar(t *testing.T) *calendar.Calendar {
 	return cal
 }
 
-func newLake(t *testing.T) store.Lake {
-	t.Helper()
-	l, err := store.OpenLake(t.TempDir(), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l
-}
-
 // at is a UTC time in ns.
 func at(y int, mo time.Month, d, h, mi, s, ms int) int64 {
 	return time.Date(y, mo, d, h, mi, s, ms*1e6, time.UTC).UnixNano()
@@ -189,18 +180,6 @@ func streamCount(t *testing.T, js jetstream.JetStream) uint64 {
 		t.Fatal(err)
 	}
 	return info.State.Msgs
-}
-
-// waitFor polls cond until it holds or d passes.
-func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", d, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // logWatch is a slog handler that hands each record with message msg to

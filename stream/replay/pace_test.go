@@ -11,6 +11,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/spysql/spysql/engine/store"
+	"github.com/spysql/spysql/internal/testkit"
 	"github.com/spysql/spysql/stream/natsutil"
 	"github.com/spysql/spysql/stream/replay"
 )
@@ -19,7 +20,7 @@ import (
 // an hour in all, on 2025-12-16.
 func paceLake(t *testing.T) (store.Lake, []int64) {
 	t.Helper()
-	lake := newLake(t)
+	lake := testkit.NewLake(t)
 	var ts []int64
 	var recs []store.StockTrade
 	for i := range 11 {
@@ -81,7 +82,7 @@ func TestReplaySpeed(t *testing.T) {
 			if st.Messages != int64(len(ts)) {
 				t.Fatalf("stats %+v, want %d messages", st, len(ts))
 			}
-			waitFor(t, 10*time.Second, "every message at the subscriber", func() bool {
+			testkit.WaitFor(t, 10*time.Second, "every message at the subscriber", func() bool {
 				mu.Lock()
 				defer mu.Unlock()
 				return len(arrived) == len(ts)
@@ -172,7 +173,7 @@ func TestReplayCancel(t *testing.T) {
 				done <- err
 			}()
 			if c.at == "stored" {
-				waitFor(t, 30*time.Second, "messages in MARKET", func() bool { return streamCount(t, js) >= c.n })
+				testkit.WaitFor(t, 30*time.Second, "messages in MARKET", func() bool { return streamCount(t, js) >= c.n })
 				cancelNow()
 			}
 			select {

@@ -19,6 +19,7 @@ import (
 	"github.com/spysql/spysql/engine/calendar"
 	"github.com/spysql/spysql/engine/store"
 	"github.com/spysql/spysql/stream/natsmsg"
+	"github.com/spysql/spysql/stream/natsutil"
 )
 
 // Config says what to replay. Zero values take the documented defaults.
@@ -246,14 +247,8 @@ func (p *publisher) pace(ctx context.Context, ts int64) error {
 		return nil
 	}
 	due := p.wall0.Add(time.Duration(float64(ts-p.ts0) / p.cfg.Speed))
-	if wait := time.Until(due); wait > time.Millisecond {
-		t := time.NewTimer(wait)
-		defer t.Stop()
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-		}
+	if wait := time.Until(due); wait > time.Millisecond && !natsutil.Sleep(ctx, wait) {
+		return ctx.Err()
 	}
 	return nil
 }

@@ -21,7 +21,7 @@ import (
 // table, then file path, then row within the file).
 func orderLake(t *testing.T) store.Lake {
 	t.Helper()
-	lake := newLake(t)
+	lake := testkit.NewLake(t)
 	T := at(2025, 12, 16, 15, 0, 0, 0) // 10:00 ET
 	const s = int64(1e9)
 	write(t, lake, "a", futures("f1", "ES", T+3*s, 1), futures("f2", "ES", T+s, 2))
@@ -132,7 +132,7 @@ func TestReplayTwiceStoresOnce(t *testing.T) {
 // without rows.
 func datesLake(t *testing.T) store.Lake {
 	t.Helper()
-	lake := newLake(t)
+	lake := testkit.NewLake(t)
 	for day := 15; day <= 18; day++ {
 		tag := "12-" + itoa2(day)
 		write(t, lake, "a", stock(tag+" first", "SPY", at(2025, 12, day, 9, 0, 0, 500), 0))
