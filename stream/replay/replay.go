@@ -41,7 +41,7 @@ type Config struct {
 
 // Stats count what was published.
 type Stats struct {
-	Messages int64 // published (acknowledged unless Run failed)
+	Messages int64 // sent; all acknowledged once Run returns nil
 	Hours    int   // UTC hours read
 	// Dates is the number of trading dates in the range; Missing lists
 	// those without a Bronze row in their session's hours, in order.
@@ -55,8 +55,9 @@ type Stats struct {
 // nothing and returns Stats with Dates 0.
 var ErrNoBronze = errors.New("no Bronze rows")
 
-// Run publishes the dates' Bronze rows through js. progress, when set, is
-// called after each UTC hour.
+// Run publishes the dates' Bronze rows on js's connection (through a
+// publishing handle of its own). progress, when set, is called after each
+// UTC hour.
 func Run(ctx context.Context, js jetstream.JetStream, cfg Config, progress func(Stats)) (Stats, error) {
 	if cfg.Window <= 0 {
 		cfg.Window = 2000
