@@ -28,7 +28,9 @@ func newReplayCmd(g *globals) *cobra.Command {
 session, as bronze.* reads them) to market.<kind>.<SYM> subjects in event-time
 order, as the JSON payloads spysql ingest reads. Each message has a
 Nats-Msg-Id naming its file and row, so JetStream stores it once however
-often it is replayed. --speed X paces by event time at X times real time;
+often it is replayed. A range without trading days publishes nothing; trading
+dates without Bronze rows are named on stderr, and when no date of the range
+has any the replay fails. --speed X paces by event time at X times real time;
 --max (the default) publishes as fast as the server acknowledges. The
 streams are created when absent unless --no-create.
 
@@ -98,11 +100,22 @@ Example:
 			}
 			secs := time.Since(t0).Seconds()
 			out := cmd.OutOrStdout()
-			if asJSON {
-				if jerr := json.NewEncoder(out).Encode(map[string]any{"messages": st.Messages, "hours": st.Hours, "seconds": secs}); jerr != nil && err == nil {
+			missing := []string{}
+			for _, d := range st.Missing {
+				missing = append(missing, d.String())
+			}
+			if err == nil && len(missing) > 0 {
+				fmt.Fprintf(errw, "replay: no Bronze rows for %s\n", strings.Join(missing, ", "))
+			}
+			switch {
+			case asJSON:
+				if jerr := json.NewEncoder(out).Encode(map[string]any{"messages": st.Messages, "hours": st.Hours,
+					"dates": st.Dates, "missing": missing, "seconds": secs}); jerr != nil && err == nil {
 					err = jerr
 				}
-			} else {
+			case err == nil && st.Dates == 0:
+				fmt.Fprintf(out, "no trading days in %s..%s; nothing published\n", from, to)
+			default:
 				fmt.Fprintf(out, "replayed %d messages from %d hours of %s..%s in %.2fs (%.0f msgs/s)\n",
 					st.Messages, st.Hours, from, to, secs, float64(st.Messages)/max(secs, 1e-9))
 			}

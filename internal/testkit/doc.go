@@ -6,6 +6,8 @@
 //     CopyTree for per-test copies of the fixture;
 //   - child.go: re-executing the test binary as a child process and
 //     SIGKILLing it at a named pause point or after a delay (kill tests);
+//   - wait.go: an empty lake for a test, and polling for a condition
+//     with a deadline;
 //   - bench.go: a benchmark lake generated once and reused, peak-RSS
 //     measurement, interleaved A/B runs for ratio benchmarks, and the
 //     direct-COPY baseline of the Silver build benchmarks.

@@ -24,6 +24,7 @@ import (
 	"github.com/spysql/spysql/engine/calendar"
 	"github.com/spysql/spysql/engine/store"
 	"github.com/spysql/spysql/engine/synthmarket"
+	"github.com/spysql/spysql/internal/testkit"
 	"github.com/spysql/spysql/stream/ingest"
 	"github.com/spysql/spysql/stream/natsmsg"
 	"github.com/spysql/spysql/stream/natsutil"
@@ -256,17 +257,9 @@ func diff(a, b []string) (onlyA, onlyB []string) {
 	return onlyA, onlyB
 }
 
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", d, what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
+// waitFor polls cond until it holds or the deadline passes; newLake is
+// an empty lake.
+var waitFor, newLake = testkit.WaitFor, testkit.NewLake
 
 // settled reports whether the consumer has delivered and had acked
 // everything in its stream.
@@ -302,11 +295,28 @@ func child(t *testing.T, url string, lake store.Lake) *exec.Cmd {
 	return cmd
 }
 
-func newLake(t *testing.T) store.Lake {
+// publishTrades publishes n ES trades of one hour to MARKET and returns
+// them as lakeRows lists them.
+func publishTrades(t *testing.T, js jetstream.JetStream, n int) []string {
 	t.Helper()
-	l, err := store.OpenLake(t.TempDir(), true)
-	if err != nil {
-		t.Fatal(err)
+	subject := natsmsg.Subject(natsmsg.FuturesTrades, "ES")
+	t0 := time.Date(2025, 12, 16, 15, 0, 0, 0, time.UTC).UnixNano()
+	var want []string
+	for i := range n {
+		r := store.FuturesTrade{
+			TsEventNS: t0 + int64(i)*1e6, TsRecvNS: t0 + int64(i)*1e6 + 500, Source: "test",
+			Instrument: "ESZ5", Price: 6000 + float64(i)/4, Size: int64(i + 1), Aggressor: 1,
+			Exchange: "XCME", Seq: int64(i), Symbol: "ES",
+		}
+		data, err := natsmsg.EncodeFuturesTrade(&r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := js.Publish(context.Background(), subject, data); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, subject+" "+string(data))
 	}
-	return l
+	slices.Sort(want)
+	return want
 }

@@ -2,14 +2,12 @@ package ingest_test
 
 import (
 	"context"
-	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/spysql/spysql/engine/store"
 	"github.com/spysql/spysql/stream/ingest"
-	"github.com/spysql/spysql/stream/natsmsg"
 	"github.com/spysql/spysql/stream/natsutil"
 )
 
@@ -27,26 +25,7 @@ func TestRedeliveryWhileHeldNoDuplicate(t *testing.T) {
 	}
 	// Ten trades of one symbol in one hour, all in the stream before A
 	// starts, so A pulls them together into one batch.
-	const n = 10
-	subject := natsmsg.Subject(natsmsg.FuturesTrades, "ES")
-	t0 := time.Date(2025, 12, 16, 15, 0, 0, 0, time.UTC).UnixNano()
-	var want []string
-	for i := range n {
-		r := store.FuturesTrade{
-			TsEventNS: t0 + int64(i)*1e6, TsRecvNS: t0 + int64(i)*1e6 + 500, Source: "test",
-			Instrument: "ESZ5", Price: 6000 + float64(i)/4, Size: int64(i + 1), Aggressor: 1,
-			Exchange: "XCME", Seq: int64(i), Symbol: "ES",
-		}
-		data, err := natsmsg.EncodeFuturesTrade(&r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := js.Publish(ctx, subject, data); err != nil {
-			t.Fatal(err)
-		}
-		want = append(want, subject+" "+string(data))
-	}
-	slices.Sort(want)
+	want := publishTrades(t, js, 10)
 
 	out := newLake(t)
 	// A: a short AckWait, no InProgress (a stall it cannot report), one

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+
+	"github.com/spysql/spysql/stream/natsutil"
 )
 
 // publish sends m asynchronously; every Window messages it waits for the
@@ -33,9 +35,12 @@ func (p *publisher) publish(ctx context.Context, m *nats.Msg) error {
 // leader that died or a connection that was replaced would otherwise
 // stall the replay. Each further round waits twice as long, up to
 // maxAckTimeout, so a slow cluster is not flooded with repeats.
+// A publish no round waits for any more leaves the client's books after
+// staleAck, longer than any round (see Run).
 const (
 	ackTimeout    = 5 * time.Second
 	maxAckTimeout = 30 * time.Second
+	staleAck      = 2 * maxAckTimeout
 )
 
 var errNoAck = errors.New("no ack in time")
@@ -64,7 +69,7 @@ func (p *publisher) drain(ctx context.Context) error {
 			return fmt.Errorf("replay: publish %s: %w", failed[0].Subject, cause)
 		}
 		p.cfg.Log.Debug("publish again", "messages", len(failed), "err", cause)
-		if !sleepCtx(ctx, 200*time.Millisecond) {
+		if !natsutil.Sleep(ctx, 200*time.Millisecond) {
 			return ctx.Err()
 		}
 		for _, m := range failed {
@@ -118,17 +123,6 @@ func (p *publisher) collect(ctx context.Context, wait time.Duration) ([]*nats.Ms
 	return failed, cause, nil
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}
-
 // retry publishes m synchronously until it is stored or Retry has passed.
 func (p *publisher) retry(ctx context.Context, m *nats.Msg, cause error) error {
 	deadline := time.Now().Add(p.cfg.Retry)
@@ -138,12 +132,8 @@ func (p *publisher) retry(ctx context.Context, m *nats.Msg, cause error) error {
 		if time.Now().After(deadline) {
 			return fmt.Errorf("replay: publish %s: %w", m.Subject, cause)
 		}
-		t := time.NewTimer(200 * time.Millisecond)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !natsutil.Sleep(ctx, 200*time.Millisecond) {
 			return ctx.Err()
-		case <-t.C:
 		}
 		pctx, cancel := context.WithTimeout(ctx, ackTimeout)
 		_, err := p.js.PublishMsg(pctx, m)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/spysql/spysql/engine/calendar"
 	"github.com/spysql/spysql/engine/store"
 	"github.com/spysql/spysql/stream/natsmsg"
+	"github.com/spysql/spysql/stream/natsutil"
 )
 
 // Config says what to replay. Zero values take the documented defaults.
@@ -39,12 +41,23 @@ type Config struct {
 
 // Stats count what was published.
 type Stats struct {
-	Messages int64
-	Hours    int
+	Messages int64 // sent; all acknowledged once Run returns nil
+	Hours    int   // UTC hours read
+	// Dates is the number of trading dates in the range; Missing lists
+	// those without a Bronze row in their session's hours, in order.
+	Dates   int
+	Missing []calendar.Date
 }
 
-// Run publishes the dates' Bronze rows through js. progress, when set, is
-// called after each UTC hour.
+// ErrNoBronze is returned (wrapped) when the range holds trading dates
+// but none of them has a Bronze row: most likely the wrong lake or the
+// wrong dates. A range without trading dates is no error: Run publishes
+// nothing and returns Stats with Dates 0.
+var ErrNoBronze = errors.New("no Bronze rows")
+
+// Run publishes the dates' Bronze rows on js's connection (through a
+// publishing handle of its own). progress, when set, is called after each
+// UTC hour.
 func Run(ctx context.Context, js jetstream.JetStream, cfg Config, progress func(Stats)) (Stats, error) {
 	if cfg.Window <= 0 {
 		cfg.Window = 2000
@@ -65,10 +78,24 @@ func Run(ctx context.Context, js jetstream.JetStream, cfg Config, progress func(
 	if err != nil {
 		return Stats{}, fmt.Errorf("replay: %w", err)
 	}
-	p := &publisher{js: js, cfg: cfg}
-	var st Stats
+	// Publish through a handle of our own on js's connection. The client
+	// counts an async publish against its in-flight limit until it is
+	// answered: one answer lost for good (a stream leader that died)
+	// would hold its place forever, and two lost windows under the
+	// default limit would stall every publish after. The window is the
+	// limit here; a publish given up on times out of the client's count
+	// after staleAck and is forgotten when Run returns.
+	pub, err := jetstream.New(js.Conn(), jetstream.WithPublishAsyncMaxPending(math.MaxInt32),
+		jetstream.WithPublishAsyncTimeout(staleAck))
+	if err != nil {
+		return Stats{}, fmt.Errorf("replay: %w", err)
+	}
+	defer pub.CleanupPublisher()
+	p := &publisher{js: pub, cfg: cfg}
+	st := Stats{Dates: len(sessions)}
 	seen := map[calendar.UTCHour]bool{}
 	for _, s := range sessions {
+		var rows int64
 		for _, h := range cfg.Calendar.BronzeHours(s) {
 			if seen[h] {
 				continue
@@ -76,6 +103,7 @@ func Run(ctx context.Context, js jetstream.JetStream, cfg Config, progress func(
 			seen[h] = true
 			n, err := p.hour(ctx, h)
 			st.Messages += n
+			rows += n
 			if err != nil {
 				return st, err
 			}
@@ -84,9 +112,15 @@ func Run(ctx context.Context, js jetstream.JetStream, cfg Config, progress func(
 				progress(st)
 			}
 		}
+		if rows == 0 {
+			st.Missing = append(st.Missing, s.Date)
+		}
 	}
 	if err := p.drain(ctx); err != nil {
 		return st, err
+	}
+	if st.Dates > 0 && st.Messages == 0 {
+		return st, fmt.Errorf("replay: %w for any trading date of %s..%s in %s", ErrNoBronze, cfg.From, cfg.To, cfg.Lake.Root())
 	}
 	return st, nil
 }
@@ -214,14 +248,8 @@ func (p *publisher) pace(ctx context.Context, ts int64) error {
 		return nil
 	}
 	due := p.wall0.Add(time.Duration(float64(ts-p.ts0) / p.cfg.Speed))
-	if wait := time.Until(due); wait > time.Millisecond {
-		t := time.NewTimer(wait)
-		defer t.Stop()
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-		}
+	if wait := time.Until(due); wait > time.Millisecond && !natsutil.Sleep(ctx, wait) {
+		return ctx.Err()
 	}
 	return nil
 }
