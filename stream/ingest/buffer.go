@@ -56,8 +56,8 @@ type rows interface {
 	reset()
 }
 
-// appender adds one record of type T.
-type appender[T any] interface{ push(T) }
+// appender adds a copy of one record of type T.
+type appender[T any] interface{ push(*T) }
 
 // grow makes room for one more element, doubling a full slice: append
 // grows large slices by a quarter at a time, which copies a buffer of wide
@@ -101,7 +101,7 @@ func (b *bronzeRows[T]) write(ctx context.Context, lake store.Lake, _, name stri
 type signalRows struct{ recs []natsmsg.Signal }
 
 func (b *signalRows) len() int                     { return len(b.recs) }
-func (b *signalRows) push(r natsmsg.Signal)        { b.recs = append(grow(b.recs), r) }
+func (b *signalRows) push(r *natsmsg.Signal)       { b.recs = append(grow(b.recs), *r) }
 func (b *signalRows) filter(keep func(i int) bool) { b.recs = filterSlice(b.recs, keep) }
 func (b *signalRows) reset()                       { clear(b.recs); b.recs = b.recs[:0] }
 

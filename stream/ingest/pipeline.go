@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/spysql/spysql/engine/store"
 	"github.com/spysql/spysql/stream/natsmsg"
 )
 
@@ -46,6 +47,15 @@ type pipeline struct {
 	seen        *written
 	tick        time.Duration
 	lastKeep    time.Time // of keepAlive
+
+	// The last record decoded of each kind: add copies it into a buffer.
+	decoded struct {
+		ft  store.FuturesTrade
+		mbp store.MBP10
+		st  store.StockTrade
+		ot  store.OptionTrade
+		sig natsmsg.Signal
+	}
 
 	// The writer goroutine and the one batch it may hold.
 	toWriter   chan *batch
@@ -181,11 +191,11 @@ func (p *pipeline) handle(ctx context.Context, msg jetstream.Msg) error {
 		p.cfg.Log.Warn("not a JetStream message", "subject", msg.Subject(), "err", err)
 		return nil
 	}
+	seq, delivered := meta.Sequence.Stream, meta.NumDelivered
 	p.in.messages.Add(1)
 	if m := p.cfg.Metrics; m != nil {
 		m.Messages.WithLabelValues(p.stream).Inc()
 	}
-	seq := meta.Sequence.Stream
 	subject, data := msg.Subject(), msg.Data()
 	kind, key, err := natsmsg.ParseSubject(subject)
 	if err == nil && !p.accept(kind) {
@@ -194,38 +204,34 @@ func (p *pipeline) handle(ctx context.Context, msg jetstream.Msg) error {
 	if err != nil {
 		return p.deadLetter(ctx, msg, seq, err)
 	}
-	in := arrival{msg: msg, seq: seq, redelivered: meta.NumDelivered > 1, size: len(data)}
+	in := arrival{msg: msg, seq: seq, redelivered: delivered > 1, size: len(data)}
+	d := &p.decoded
 	switch kind {
 	case natsmsg.FuturesTrades:
-		r, err := natsmsg.DecodeFuturesTrade(subject, key, data)
-		if err != nil {
+		if d.ft, err = natsmsg.DecodeFuturesTrade(subject, key, data); err != nil {
 			return p.deadLetter(ctx, msg, seq, err)
 		}
-		return add(ctx, p, in, partKey{kind, key, hourOf(r.TsEventNS)}, r)
+		return add(ctx, p, in, partKey{kind, key, hourOf(d.ft.TsEventNS)}, &d.ft)
 	case natsmsg.FuturesMBP10:
-		r, err := natsmsg.DecodeMBP10(subject, key, data)
-		if err != nil {
+		if err := natsmsg.DecodeMBP10Into(&d.mbp, subject, key, data); err != nil {
 			return p.deadLetter(ctx, msg, seq, err)
 		}
-		return add(ctx, p, in, partKey{kind, key, hourOf(r.TsEventNS)}, r)
+		return add(ctx, p, in, partKey{kind, key, hourOf(d.mbp.TsEventNS)}, &d.mbp)
 	case natsmsg.StocksTrades:
-		r, err := natsmsg.DecodeStockTrade(subject, key, data)
-		if err != nil {
+		if d.st, err = natsmsg.DecodeStockTrade(subject, key, data); err != nil {
 			return p.deadLetter(ctx, msg, seq, err)
 		}
-		return add(ctx, p, in, partKey{kind, key, hourOf(r.TsEventNS)}, r)
+		return add(ctx, p, in, partKey{kind, key, hourOf(d.st.TsEventNS)}, &d.st)
 	case natsmsg.OptionsTrades:
-		r, err := natsmsg.DecodeOptionTrade(subject, key, data)
-		if err != nil {
+		if d.ot, err = natsmsg.DecodeOptionTrade(subject, key, data); err != nil {
 			return p.deadLetter(ctx, msg, seq, err)
 		}
-		return add(ctx, p, in, partKey{kind, key, hourOf(r.TsEventNS)}, r)
+		return add(ctx, p, in, partKey{kind, key, hourOf(d.ot.TsEventNS)}, &d.ot)
 	default:
-		r, err := natsmsg.DecodeSignal(subject, key, data)
-		if err != nil {
+		if d.sig, err = natsmsg.DecodeSignal(subject, key, data); err != nil {
 			return p.deadLetter(ctx, msg, seq, err)
 		}
-		return add(ctx, p, in, partKey{kind, key, hourOf(r.TsEventNS)}, r)
+		return add(ctx, p, in, partKey{kind, key, hourOf(d.sig.TsEventNS)}, &d.sig)
 	}
 }
 
@@ -237,9 +243,9 @@ type arrival struct {
 	size        int
 }
 
-// add buffers record r of message a in partition k, unless the message is
-// already buffered or, redelivered, already in a published file.
-func add[T any](ctx context.Context, p *pipeline, a arrival, k partKey, r T) error {
+// add buffers a copy of record r of message a in partition k, unless the
+// message is already buffered or, redelivered, already in a published file.
+func add[T any](ctx context.Context, p *pipeline, a arrival, k partKey, r *T) error {
 	if a.redelivered {
 		p.redelivered = true
 		if p.held == nil {

@@ -14,7 +14,7 @@ type runs[T any] struct {
 
 func (b *runs[T]) len() int { return b.n }
 
-func (b *runs[T]) push(r T) {
+func (b *runs[T]) push(r *T) {
 	k := len(b.runs)
 	if k == 0 || len(b.runs[k-1]) == runRows {
 		if k < cap(b.runs) {
@@ -34,7 +34,7 @@ func (b *runs[T]) push(r T) {
 		copy(grown, *last)
 		*last = grown
 	}
-	*last = append(*last, r)
+	*last = append(*last, *r)
 	b.n++
 }
 

@@ -41,7 +41,7 @@ func TestRuns(t *testing.T) {
 					want = want[:0]
 				}
 				for range o.push {
-					b.push(next)
+					b.push(&next)
 					want = append(want, next)
 					next++
 				}
