@@ -186,12 +186,15 @@ func sleep(ctx context.Context, d time.Duration) bool {
 // handle decodes one message and buffers it, dead-letters it or acks it
 // as already written. A returned error stops the ingest.
 func (p *pipeline) handle(ctx context.Context, msg jetstream.Msg) error {
-	meta, err := msg.Metadata()
-	if err != nil {
-		p.cfg.Log.Warn("not a JetStream message", "subject", msg.Subject(), "err", err)
-		return nil
+	seq, delivered, ok := replySeqs(msg.Reply())
+	if !ok {
+		meta, err := msg.Metadata()
+		if err != nil {
+			p.cfg.Log.Warn("not a JetStream message", "subject", msg.Subject(), "err", err)
+			return nil
+		}
+		seq, delivered = meta.Sequence.Stream, meta.NumDelivered
 	}
-	seq, delivered := meta.Sequence.Stream, meta.NumDelivered
 	p.in.messages.Add(1)
 	if m := p.cfg.Metrics; m != nil {
 		m.Messages.WithLabelValues(p.stream).Inc()
