@@ -121,10 +121,11 @@ loop:
 			it = nil
 			sleep(ctx, 100*time.Millisecond) // the loop ends if ctx is done
 		}
+		now := time.Now() // one clock read a message for both checks
 		if p.rows > 0 || p.inflight != nil {
-			p.keepAlive(time.Now())
+			p.keepAlive(now)
 		}
-		if p.rows > 0 && (p.rows >= p.cfg.MaxRows || p.bytes >= p.cfg.MaxBytes || time.Since(p.oldest) >= p.cfg.MaxAge) {
+		if p.rows > 0 && (p.rows >= p.cfg.MaxRows || p.bytes >= p.cfg.MaxBytes || now.Sub(p.oldest) >= p.cfg.MaxAge) {
 			if err := p.flush(ctx, nil); err != nil {
 				if ctx.Err() != nil {
 					break loop
