@@ -22,27 +22,51 @@ const RowGroupRows = 128 * 1024
 type Record interface {
 	FuturesTrade | MBP10 | StockTrade | OptionTrade
 	bronzeTable() Table
-	partitionKey() string
-	eventNS() int64
-	seqKey() int64
 }
 
-func (FuturesTrade) bronzeTable() Table     { return FuturesTrades }
-func (r FuturesTrade) partitionKey() string { return r.Symbol }
-func (r FuturesTrade) eventNS() int64       { return r.TsEventNS }
-func (r FuturesTrade) seqKey() int64        { return r.Seq }
-func (MBP10) bronzeTable() Table            { return FuturesMBP10 }
-func (r MBP10) partitionKey() string        { return r.Symbol }
-func (r MBP10) eventNS() int64              { return r.TsEventNS }
-func (r MBP10) seqKey() int64               { return r.Seq }
-func (StockTrade) bronzeTable() Table       { return StocksTrades }
-func (r StockTrade) partitionKey() string   { return r.Symbol }
-func (r StockTrade) eventNS() int64         { return r.TsEventNS }
-func (r StockTrade) seqKey() int64          { return r.Seq }
-func (OptionTrade) bronzeTable() Table      { return OptionsTrades }
-func (r OptionTrade) partitionKey() string  { return r.Underlying }
-func (r OptionTrade) eventNS() int64        { return r.TsEventNS }
-func (r OptionTrade) seqKey() int64         { return r.TsRecvNS }
+func (FuturesTrade) bronzeTable() Table { return FuturesTrades }
+func (MBP10) bronzeTable() Table        { return FuturesMBP10 }
+func (StockTrade) bronzeTable() Table   { return StocksTrades }
+func (OptionTrade) bronzeTable() Table  { return OptionsTrades }
+
+// rowKey is what orders and routes a record: its partition key (symbol
+// or underlying), event time and tie-breaking sequence.
+type rowKey struct {
+	part       string
+	event, seq int64
+}
+
+// keyOf reads r's key through a pointer: a method of a type parameter
+// takes its receiver by value, a copy of the whole record per call.
+func keyOf[T Record](r *T) rowKey {
+	switch r := any(r).(type) {
+	case *FuturesTrade:
+		return rowKey{r.Symbol, r.TsEventNS, r.Seq}
+	case *MBP10:
+		return rowKey{r.Symbol, r.TsEventNS, r.Seq}
+	case *StockTrade:
+		return rowKey{r.Symbol, r.TsEventNS, r.Seq}
+	case *OptionTrade:
+		return rowKey{r.Underlying, r.TsEventNS, r.TsRecvNS}
+	}
+	panic("store: not a Bronze record type")
+}
+
+// compare orders by partition, then hour, then time, then seq.
+func (a rowKey) compare(b rowKey) int {
+	if c := strings.Compare(a.part, b.part); c != 0 {
+		return c
+	}
+	if ha, hb := hourOf(a.event), hourOf(b.event); ha != hb {
+		return cmp.Compare(ha, hb)
+	}
+	return cmp.Or(cmp.Compare(a.event, b.event), cmp.Compare(a.seq, b.seq))
+}
+
+// samePartition reports whether a and b go to the same file.
+func (a rowKey) samePartition(b rowKey) bool {
+	return a.part == b.part && hourOf(a.event) == hourOf(b.event)
+}
 
 // PartitionOf returns the UTC date ("2006-01-02") and hour ("15") of an
 // event time in nanoseconds: the Hive partition it belongs to.
@@ -67,87 +91,164 @@ type WrittenFile struct {
 // ParquetOptions (the NATS writer stores its stream sequences in the
 // footer with parquet.KeyValueMetadata).
 func WriteBronze[T Record](ctx context.Context, lake Lake, recs []T, name string, opts ...parquet.WriterOption) ([]WrittenFile, error) {
+	return WriteBronzeRuns(ctx, lake, [][]T{recs}, name, opts...)
+}
+
+// WriteBronzeRuns is WriteBronze of the records of runs taken in order as
+// one slice, and writes the same bytes: a buffer that grows by runs never
+// copies its records.
+func WriteBronzeRuns[T Record](ctx context.Context, lake Lake, runs [][]T, name string, opts ...parquet.WriterOption) ([]WrittenFile, error) {
 	if name == "" || strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
 		return nil, fmt.Errorf("write bronze: bad file name %q", name)
 	}
 	if !strings.HasSuffix(name, ".parquet") {
 		name += ".parquet"
 	}
-	for i := range recs {
-		if recs[i].partitionKey() == "" {
-			return nil, fmt.Errorf("write bronze: record at %d has no symbol", recs[i].eventNS())
-		}
-	}
-	// Order rows by partition, then time, then seq, then input position.
-	// Sorted input (the common case) is written in place; otherwise an
-	// index permutation is sorted, not the wide records themselves.
-	compare := func(a, b *T) int {
-		return cmp.Or(cmp.Compare((*a).partitionKey(), (*b).partitionKey()),
-			cmp.Compare(hourOf((*a).eventNS()), hourOf((*b).eventNS())),
-			cmp.Compare((*a).eventNS(), (*b).eventNS()),
-			cmp.Compare((*a).seqKey(), (*b).seqKey()))
-	}
-	var order []int32
-	for i := 1; i < len(recs); i++ {
-		if compare(&recs[i-1], &recs[i]) > 0 {
-			order = make([]int32, len(recs))
-			for j := range order {
-				order[j] = int32(j)
+	// One pass checks the keys and finds the partitions of sorted input
+	// (the common case), which is written in place; otherwise pointers to
+	// the records are sorted (8 bytes a record), not the records.
+	n, sorted := 0, true
+	var prev rowKey
+	var cuts []int // where each partition starts
+	for _, run := range runs {
+		for i := range run {
+			k := keyOf(&run[i])
+			if k.part == "" {
+				return nil, fmt.Errorf("write bronze: record at %d has no symbol", k.event)
 			}
-			slices.SortStableFunc(order, func(a, b int32) int { return compare(&recs[a], &recs[b]) })
-			break
+			if n == 0 || (sorted && !prev.samePartition(k)) {
+				cuts = append(cuts, n)
+			}
+			if n > 0 && sorted && prev.compare(k) > 0 {
+				sorted = false
+			}
+			prev = k
+			n++
 		}
 	}
-	at := func(i int) *T {
-		if order != nil {
-			return &recs[order[i]]
+	var order []*T
+	if !sorted {
+		order = make([]*T, 0, n)
+		for _, run := range runs {
+			for i := range run {
+				order = append(order, &run[i])
+			}
 		}
-		return &recs[i]
+		slices.SortStableFunc(order, func(a, b *T) int { return keyOf(a).compare(keyOf(b)) })
+		cuts = []int{0}
+		for i := 1; i < n; i++ {
+			if !keyOf(order[i-1]).samePartition(keyOf(order[i])) {
+				cuts = append(cuts, i)
+			}
+		}
 	}
+	cuts = append(cuts, n)
 	var zero T
 	var out []WrittenFile
-	for lo := 0; lo < len(recs); {
+	var first rowKey
+	next := spans[T]{runs: runs}
+	for c := range len(cuts) - 1 {
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		first := at(lo)
-		hi := lo + 1
-		for hi < len(recs) && (*at(hi)).partitionKey() == (*first).partitionKey() && hourOf((*at(hi)).eventNS()) == hourOf((*first).eventNS()) {
-			hi++
-		}
-		date, hour := PartitionOf((*first).eventNS())
-		dir := lake.PartitionDir(zero.bronzeTable(), (*first).partitionKey(), date, hour)
-		final := filepath.Join(dir, name)
+		lo, hi := cuts[c], cuts[c+1]
 		var rows func(*parquet.GenericWriter[T]) error
 		if order == nil {
-			run := recs[lo:hi]
-			rows = func(w *parquet.GenericWriter[T]) error { _, err := w.Write(run); return err }
+			part := next.take(hi - lo)
+			first = keyOf(&part[0][0])
+			rows = func(w *parquet.GenericWriter[T]) error { return writeSpans(w, part) }
 		} else {
-			idx := order[lo:hi]
-			rows = func(w *parquet.GenericWriter[T]) error {
-				buf := make([]T, 0, min(len(idx), 4096))
-				for len(idx) > 0 {
-					n := min(len(idx), cap(buf))
-					buf = buf[:0]
-					for _, k := range idx[:n] {
-						buf = append(buf, recs[k])
-					}
-					if _, err := w.Write(buf); err != nil {
-						return err
-					}
-					idx = idx[n:]
-				}
-				return nil
-			}
+			part := order[lo:hi]
+			first = keyOf(part[0])
+			rows = func(w *parquet.GenericWriter[T]) error { return writeSorted(w, part) }
 		}
+		date, hour := PartitionOf(first.event)
+		dir := lake.PartitionDir(zero.bronzeTable(), first.part, date, hour)
+		final := filepath.Join(dir, name)
 		res, err := writeParquetFile(dir, final, rows, opts...)
 		if err != nil {
 			return out, err
 		}
 		out = append(out, WrittenFile{Path: final, Rows: hi - lo, Unchanged: res == Unchanged})
-		lo = hi
 	}
 	return out, nil
+}
+
+// spans hands out consecutive stretches of runs.
+type spans[T any] struct {
+	runs [][]T
+	off  int // into runs[0]
+}
+
+// take returns the next n records as sub-slices of the runs.
+func (s *spans[T]) take(n int) [][]T {
+	var out [][]T
+	for n > 0 {
+		run := s.runs[0][s.off:]
+		if len(run) == 0 {
+			s.runs, s.off = s.runs[1:], 0
+			continue
+		}
+		k := min(n, len(run))
+		out = append(out, run[:k])
+		s.off += k
+		n -= k
+	}
+	return out
+}
+
+// pieceRows is how many rows parquet-go's writer takes at a time: it cuts
+// pages only between pieces, which start afresh at each Write call.
+const pieceRows = 64
+
+// writeSpans writes the records of part in order, in Write calls of whole
+// pieces (but the last), so that how the records are split does not change
+// the file.
+func writeSpans[T any](w *parquet.GenericWriter[T], part [][]T) error {
+	carry := make([]T, 0, pieceRows) // a piece that straddles two spans
+	for _, s := range part {
+		if len(carry) > 0 {
+			k := min(pieceRows-len(carry), len(s))
+			carry, s = append(carry, s[:k]...), s[k:]
+			if len(carry) < pieceRows {
+				continue
+			}
+			if _, err := w.Write(carry); err != nil {
+				return err
+			}
+			carry = carry[:0]
+		}
+		whole := len(s) / pieceRows * pieceRows
+		if whole > 0 {
+			if _, err := w.Write(s[:whole]); err != nil {
+				return err
+			}
+		}
+		carry = append(carry, s[whole:]...)
+	}
+	if len(carry) > 0 {
+		_, err := w.Write(carry)
+		return err
+	}
+	return nil
+}
+
+// writeSorted writes the records part points at in its order, copied in
+// batches of whole pieces.
+func writeSorted[T Record](w *parquet.GenericWriter[T], part []*T) error {
+	buf := make([]T, 0, min(len(part), 64*pieceRows))
+	for len(part) > 0 {
+		k := min(len(part), cap(buf))
+		buf = buf[:0]
+		for _, r := range part[:k] {
+			buf = append(buf, *r)
+		}
+		if _, err := w.Write(buf); err != nil {
+			return err
+		}
+		part = part[k:]
+	}
+	return nil
 }
 
 // hourOf is the UTC hour bucket of a nanosecond time (floor division).

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -172,4 +175,70 @@ func TestConcurrentIdenticalWrites(t *testing.T) {
 		}
 	}
 	assertNoTempFiles(t, lake.Root())
+}
+
+// TestWriteBronzeRunsSameBytes: however the records are split into runs,
+// WriteBronzeRuns writes the files WriteBronze writes from one slice, to
+// the byte, sorted input or not. ES's second hour has 50,000 rows, two
+// pages a column, so a page cut moved by the split would show.
+func TestWriteBronzeRunsSameBytes(t *testing.T) {
+	base := enginetest.NS(t, "2025-12-15T15:59:50Z")
+	var recs []store.FuturesTrade
+	for i := range 70_000 {
+		// ES 10,000 rows in hour 15 and 50,000 in hour 16, then NQ 10,000 in hour 15.
+		sym, j := "ES", i
+		if i >= 60_000 {
+			sym, j = "NQ", i-60_000
+		}
+		recs = append(recs, store.FuturesTrade{TsEventNS: base + int64(j)*1_000_000, Symbol: sym,
+			Source: "nats", Instrument: "ESZ5", Price: 6800 + float64(i%37)*0.25, Size: int64(i%11 + 1), Seq: int64(i)})
+	}
+	shuffled := slices.Clone(recs)
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	split := func(recs []store.FuturesTrade, sizes ...int) [][]store.FuturesTrade {
+		var runs [][]store.FuturesTrade
+		for i := 0; len(recs) > 0; i++ {
+			n := min(sizes[i%len(sizes)], len(recs))
+			runs, recs = append(runs, recs[:n]), recs[n:]
+		}
+		return runs
+	}
+	for _, tc := range []struct {
+		name string
+		recs []store.FuturesTrade
+	}{{"sorted", recs}, {"shuffled", shuffled}} {
+		want := writeAll(t, func(lake store.Lake) ([]store.WrittenFile, error) {
+			return store.WriteBronze(context.Background(), lake, tc.recs, "f")
+		})
+		if len(want) != 3 {
+			t.Fatalf("%s: %d files, want 3", tc.name, len(want))
+		}
+		for _, sizes := range [][]int{{1}, {63}, {64}, {65, 0, 4097}, {4096}, {69_999}} {
+			got := writeAll(t, func(lake store.Lake) ([]store.WrittenFile, error) {
+				return store.WriteBronzeRuns(context.Background(), lake, split(tc.recs, sizes...), "f")
+			})
+			if !maps.EqualFunc(got, want, bytes.Equal) {
+				t.Errorf("%s in runs of %v: files differ from one slice's", tc.name, sizes)
+			}
+		}
+	}
+}
+
+// writeAll runs write on a fresh lake and returns the files' bytes by path
+// in the lake.
+func writeAll(t *testing.T, write func(store.Lake) ([]store.WrittenFile, error)) map[string][]byte {
+	t.Helper()
+	lake := enginetest.Lake(t)
+	files, err := write(lake)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, f := range files {
+		rel, _ := filepath.Rel(lake.Root(), f.Path)
+		if out[rel], err = os.ReadFile(f.Path); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
 }

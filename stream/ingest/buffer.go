@@ -56,8 +56,8 @@ type rows interface {
 	reset()
 }
 
-// appender adds one record of type T.
-type appender[T any] interface{ push(T) }
+// appender adds a copy of one record of type T.
+type appender[T any] interface{ push(*T) }
 
 // grow makes room for one more element, doubling a full slice: append
 // grows large slices by a quarter at a time, which copies a buffer of wide
@@ -80,16 +80,11 @@ func filterSlice[T any](s []T, keep func(int) bool) []T {
 	return out
 }
 
-// bronzeRows buffers Bronze records and writes them with store.WriteBronze.
-type bronzeRows[T store.Record] struct{ recs []T }
-
-func (b *bronzeRows[T]) len() int                     { return len(b.recs) }
-func (b *bronzeRows[T]) push(r T)                     { b.recs = append(grow(b.recs), r) }
-func (b *bronzeRows[T]) filter(keep func(i int) bool) { b.recs = filterSlice(b.recs, keep) }
-func (b *bronzeRows[T]) reset()                       { clear(b.recs); b.recs = b.recs[:0] }
+// bronzeRows buffers Bronze records and writes them with store.WriteBronzeRuns.
+type bronzeRows[T store.Record] struct{ runs[T] }
 
 func (b *bronzeRows[T]) write(ctx context.Context, lake store.Lake, _, name string, meta parquet.WriterOption) (store.PublishResult, error) {
-	files, err := store.WriteBronze(ctx, lake, b.recs, name, meta)
+	files, err := store.WriteBronzeRuns(ctx, lake, b.runs.runs, name, meta)
 	if err != nil {
 		return 0, err
 	}
@@ -106,7 +101,7 @@ func (b *bronzeRows[T]) write(ctx context.Context, lake store.Lake, _, name stri
 type signalRows struct{ recs []natsmsg.Signal }
 
 func (b *signalRows) len() int                     { return len(b.recs) }
-func (b *signalRows) push(r natsmsg.Signal)        { b.recs = append(grow(b.recs), r) }
+func (b *signalRows) push(r *natsmsg.Signal)       { b.recs = append(grow(b.recs), *r) }
 func (b *signalRows) filter(keep func(i int) bool) { b.recs = filterSlice(b.recs, keep) }
 func (b *signalRows) reset()                       { clear(b.recs); b.recs = b.recs[:0] }
 

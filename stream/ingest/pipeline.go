@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/spysql/spysql/engine/store"
 	"github.com/spysql/spysql/stream/natsmsg"
 )
 
@@ -46,6 +47,15 @@ type pipeline struct {
 	seen        *written
 	tick        time.Duration
 	lastKeep    time.Time // of keepAlive
+
+	// The last record decoded of each kind: add copies it into a buffer.
+	decoded struct {
+		ft  store.FuturesTrade
+		mbp store.MBP10
+		st  store.StockTrade
+		ot  store.OptionTrade
+		sig natsmsg.Signal
+	}
 
 	// The writer goroutine and the one batch it may hold.
 	toWriter   chan *batch
@@ -111,10 +121,11 @@ loop:
 			it = nil
 			sleep(ctx, 100*time.Millisecond) // the loop ends if ctx is done
 		}
+		now := time.Now() // one clock read a message for both checks
 		if p.rows > 0 || p.inflight != nil {
-			p.keepAlive(time.Now())
+			p.keepAlive(now)
 		}
-		if p.rows > 0 && (p.rows >= p.cfg.MaxRows || p.bytes >= p.cfg.MaxBytes || time.Since(p.oldest) >= p.cfg.MaxAge) {
+		if p.rows > 0 && (p.rows >= p.cfg.MaxRows || p.bytes >= p.cfg.MaxBytes || now.Sub(p.oldest) >= p.cfg.MaxAge) {
 			if err := p.flush(ctx, nil); err != nil {
 				if ctx.Err() != nil {
 					break loop
@@ -176,16 +187,19 @@ func sleep(ctx context.Context, d time.Duration) bool {
 // handle decodes one message and buffers it, dead-letters it or acks it
 // as already written. A returned error stops the ingest.
 func (p *pipeline) handle(ctx context.Context, msg jetstream.Msg) error {
-	meta, err := msg.Metadata()
-	if err != nil {
-		p.cfg.Log.Warn("not a JetStream message", "subject", msg.Subject(), "err", err)
-		return nil
+	seq, delivered, ok := replySeqs(msg.Reply())
+	if !ok {
+		meta, err := msg.Metadata()
+		if err != nil {
+			p.cfg.Log.Warn("not a JetStream message", "subject", msg.Subject(), "err", err)
+			return nil
+		}
+		seq, delivered = meta.Sequence.Stream, meta.NumDelivered
 	}
 	p.in.messages.Add(1)
 	if m := p.cfg.Metrics; m != nil {
 		m.Messages.WithLabelValues(p.stream).Inc()
 	}
-	seq := meta.Sequence.Stream
 	subject, data := msg.Subject(), msg.Data()
 	kind, key, err := natsmsg.ParseSubject(subject)
 	if err == nil && !p.accept(kind) {
@@ -194,38 +208,34 @@ func (p *pipeline) handle(ctx context.Context, msg jetstream.Msg) error {
 	if err != nil {
 		return p.deadLetter(ctx, msg, seq, err)
 	}
-	in := arrival{msg: msg, seq: seq, redelivered: meta.NumDelivered > 1, size: len(data)}
+	in := arrival{msg: msg, seq: seq, redelivered: delivered > 1, size: len(data)}
+	d := &p.decoded
 	switch kind {
 	case natsmsg.FuturesTrades:
-		r, err := natsmsg.DecodeFuturesTrade(subject, key, data)
-		if err != nil {
+		if d.ft, err = natsmsg.DecodeFuturesTrade(subject, key, data); err != nil {
 			return p.deadLetter(ctx, msg, seq, err)
 		}
-		return add(ctx, p, in, partKey{kind, key, hourOf(r.TsEventNS)}, r)
+		return add(ctx, p, in, partKey{kind, key, hourOf(d.ft.TsEventNS)}, &d.ft)
 	case natsmsg.FuturesMBP10:
-		r, err := natsmsg.DecodeMBP10(subject, key, data)
-		if err != nil {
+		if err := natsmsg.DecodeMBP10Into(&d.mbp, subject, key, data); err != nil {
 			return p.deadLetter(ctx, msg, seq, err)
 		}
-		return add(ctx, p, in, partKey{kind, key, hourOf(r.TsEventNS)}, r)
+		return add(ctx, p, in, partKey{kind, key, hourOf(d.mbp.TsEventNS)}, &d.mbp)
 	case natsmsg.StocksTrades:
-		r, err := natsmsg.DecodeStockTrade(subject, key, data)
-		if err != nil {
+		if d.st, err = natsmsg.DecodeStockTrade(subject, key, data); err != nil {
 			return p.deadLetter(ctx, msg, seq, err)
 		}
-		return add(ctx, p, in, partKey{kind, key, hourOf(r.TsEventNS)}, r)
+		return add(ctx, p, in, partKey{kind, key, hourOf(d.st.TsEventNS)}, &d.st)
 	case natsmsg.OptionsTrades:
-		r, err := natsmsg.DecodeOptionTrade(subject, key, data)
-		if err != nil {
+		if d.ot, err = natsmsg.DecodeOptionTrade(subject, key, data); err != nil {
 			return p.deadLetter(ctx, msg, seq, err)
 		}
-		return add(ctx, p, in, partKey{kind, key, hourOf(r.TsEventNS)}, r)
+		return add(ctx, p, in, partKey{kind, key, hourOf(d.ot.TsEventNS)}, &d.ot)
 	default:
-		r, err := natsmsg.DecodeSignal(subject, key, data)
-		if err != nil {
+		if d.sig, err = natsmsg.DecodeSignal(subject, key, data); err != nil {
 			return p.deadLetter(ctx, msg, seq, err)
 		}
-		return add(ctx, p, in, partKey{kind, key, hourOf(r.TsEventNS)}, r)
+		return add(ctx, p, in, partKey{kind, key, hourOf(d.sig.TsEventNS)}, &d.sig)
 	}
 }
 
@@ -237,9 +247,9 @@ type arrival struct {
 	size        int
 }
 
-// add buffers record r of message a in partition k, unless the message is
-// already buffered or, redelivered, already in a published file.
-func add[T any](ctx context.Context, p *pipeline, a arrival, k partKey, r T) error {
+// add buffers a copy of record r of message a in partition k, unless the
+// message is already buffered or, redelivered, already in a published file.
+func add[T any](ctx context.Context, p *pipeline, a arrival, k partKey, r *T) error {
 	if a.redelivered {
 		p.redelivered = true
 		if p.held == nil {

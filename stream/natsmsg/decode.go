@@ -89,29 +89,39 @@ func DecodeFuturesTrade(subject, key string, data []byte) (store.FuturesTrade, e
 // ts_event_ns, ts_recv_ns, source, instrument, action, side, size; price
 // may be absent (an undefined price, stored as NULL like zero).
 func DecodeMBP10(subject, key string, data []byte) (store.MBP10, error) {
-	unset := MBP10JSON{TsEventNS: missing, TsRecvNS: missing, Size: missing}
-	m := unset
-	if !decodeFlat(data, mbp10Fields, unsafe.Pointer(&m)) {
-		m = unset
-		if err := unmarshal(subject, data, &m); err != nil {
-			return store.MBP10{}, err
+	var r store.MBP10
+	if err := DecodeMBP10Into(&r, subject, key, data); err != nil {
+		return store.MBP10{}, err
+	}
+	return r, nil
+}
+
+// DecodeMBP10Into is DecodeMBP10 into *dst, all of which it overwrites: a
+// record is 600 bytes, each copy of it a cost on the ingest's hot path.
+func DecodeMBP10Into(dst *store.MBP10, subject, key string, data []byte) error {
+	m := (*MBP10JSON)(dst)
+	*m = MBP10JSON{TsEventNS: missing, TsRecvNS: missing, Size: missing}
+	if !decodeFlat(data, mbp10Fields, unsafe.Pointer(m)) {
+		*m = MBP10JSON{TsEventNS: missing, TsRecvNS: missing, Size: missing}
+		if err := unmarshal(subject, data, m); err != nil {
+			return err
 		}
 	}
 	if err := common(subject, m.TsEventNS, m.TsRecvNS, m.Source); err != nil {
-		return store.MBP10{}, err
+		return err
 	}
 	switch {
 	case m.Instrument == "":
-		return store.MBP10{}, bad(subject, "missing instrument")
+		return bad(subject, "missing instrument")
 	case m.Action == "":
-		return store.MBP10{}, bad(subject, "missing action")
+		return bad(subject, "missing action")
 	case m.Side == "":
-		return store.MBP10{}, bad(subject, "missing side")
+		return bad(subject, "missing side")
 	case m.Size == missing:
-		return store.MBP10{}, bad(subject, "missing size")
+		return bad(subject, "missing size")
 	}
 	m.Symbol = key
-	return store.MBP10(m), nil
+	return nil
 }
 
 // DecodeStockTrade decodes a market.stocks.trades.<key> payload. Required:

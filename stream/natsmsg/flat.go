@@ -261,24 +261,23 @@ func scanNumber(data []byte, i int) (x number, end int) {
 		x.neg = true
 		i++
 	}
-	digit := func(c byte) {
-		if x.digits > 0 || c != '0' {
-			if x.digits < 19 {
-				x.mant = x.mant*10 + uint64(c-'0')
-			}
-			x.digits++
-		}
-	}
+	// Locals, not x's fields, in the loops: the hot path of every field.
+	var mant uint64
+	digits := 0
 	switch {
 	case i >= n:
 		return x, -1
 	case data[i] == '0':
 		i++
 	case data[i] >= '1' && data[i] <= '9':
-		for i < n && data[i] >= '0' && data[i] <= '9' {
-			digit(data[i])
-			i++
+		// No leading zeros: every digit is significant.
+		d := i
+		for ; i < n && data[i]-'0' <= 9; i++ {
+			if i-d < 19 {
+				mant = mant*10 + uint64(data[i]-'0')
+			}
 		}
+		digits = i - d
 	default:
 		return x, -1
 	}
@@ -286,15 +285,20 @@ func scanNumber(data []byte, i int) (x number, end int) {
 		x.point = true
 		i++
 		d := i
-		for i < n && data[i] >= '0' && data[i] <= '9' {
-			digit(data[i])
-			i++
+		for ; i < n && data[i]-'0' <= 9; i++ {
+			if c := data[i] - '0'; digits > 0 || c != 0 {
+				if digits < 19 {
+					mant = mant*10 + uint64(c)
+				}
+				digits++
+			}
 		}
 		if i == d {
 			return x, -1
 		}
 		x.frac = i - d
 	}
+	x.mant, x.digits = mant, digits
 	if i < n && (data[i] == 'e' || data[i] == 'E') {
 		x.exponent = true
 		i++
