@@ -14,6 +14,7 @@ import (
 
 	"github.com/spysql/spysql/engine/store"
 	"github.com/spysql/spysql/stream/natsmsg"
+	"github.com/spysql/spysql/stream/natsutil"
 )
 
 // kindKey is one symbol of one kind, across hours.
@@ -96,7 +97,7 @@ loop:
 			it, err = p.cons.Messages(jetstream.PullMaxMessages(p.cfg.Fetch))
 			if err != nil {
 				p.cfg.Log.Warn("pull", "stream", p.stream, "err", err)
-				if !sleep(ctx, 250*time.Millisecond) {
+				if !natsutil.Sleep(ctx, 250*time.Millisecond) {
 					break
 				}
 				continue
@@ -119,7 +120,7 @@ loop:
 			p.cfg.Log.Warn("pull", "stream", p.stream, "err", err)
 			it.Stop()
 			it = nil
-			sleep(ctx, 100*time.Millisecond) // the loop ends if ctx is done
+			natsutil.Sleep(ctx, 100*time.Millisecond) // the loop ends if ctx is done
 		}
 		now := time.Now() // one clock read a message for both checks
 		if p.rows > 0 || p.inflight != nil {
@@ -170,17 +171,6 @@ func (w *tickWindow) get(parent context.Context, tick time.Duration) context.Con
 func (w *tickWindow) stop() {
 	if w.cancel != nil {
 		w.cancel()
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }
 
