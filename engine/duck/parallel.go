@@ -25,23 +25,32 @@ import (
 //     thread;
 //   - otherwise the cores not already busy running statements help:
 //     threads = max - n + 1 for n statements running, at least 1. One big
-//     statement alone gets every core.
+//     statement alone gets every core;
+//   - nothing running: what the last statements wanted, so a server
+//     between big statements keeps its workers (idle workers cost
+//     nothing) and one between small ones stays at one thread.
 //
-// Raising takes effect at once (DuckDB launches workers, which take tasks
-// already queued); lowering waits until the lower target has held for
+// A big statement raises threads before it starts, on its own goroutine:
+// DuckDB sizes a pipeline's tasks to the threads it has when it schedules
+// the pipeline, so workers launched a moment later would find one task.
+// Lowering happens in the background once the lower target has held for
 // lowerAfter, so back-to-back big statements keep their workers and
 // DuckDB does not join and relaunch them for each one.
 type parallelism struct {
 	max     int
 	running atomic.Int64 // statements running
 	big     atomic.Int64 // of which expected to be big
+	last    atomic.Int64 // target while statements last ran
 	current atomic.Int64 // threads set now, for metrics
 	changes atomic.Int64
 	kick    chan struct{}
-	conn    *sql.Conn
-	log     *slog.Logger
-	stop    context.CancelFunc
-	done    sync.WaitGroup
+	// setMu serializes changes on conn and the decision before each.
+	setMu sync.Mutex
+	conn  *sql.Conn
+	life  context.Context // ends with close
+	log   *slog.Logger
+	stop  context.CancelFunc
+	done  sync.WaitGroup
 }
 
 // lowerAfter is how long a lower target must hold before the workers go.
@@ -66,9 +75,9 @@ func startParallelism(ctx context.Context, db *sql.DB, log *slog.Logger) (*paral
 		return nil, fmt.Errorf("adaptive threads: threads = %q", s)
 	}
 	gctx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	p := &parallelism{max: n, kick: make(chan struct{}, 1), conn: conn, log: log, stop: stop}
+	p := &parallelism{max: n, kick: make(chan struct{}, 1), conn: conn, life: gctx, log: log, stop: stop}
 	p.current.Store(int64(n))
-	p.kick <- struct{}{} // idle until a statement comes: one thread
+	p.last.Store(int64(n))
 	p.done.Add(1)
 	go p.loop(gctx)
 	return p, nil
@@ -76,17 +85,27 @@ func startParallelism(ctx context.Context, db *sql.DB, log *slog.Logger) (*paral
 
 // target is the threads for n statements running, big of them big.
 func (p *parallelism) target(n, big int64) int64 {
-	if big <= 0 {
+	switch {
+	case n <= 0:
+		return p.last.Load()
+	case big <= 0:
 		return 1
 	}
 	return min(int64(p.max), max(1, int64(p.max)-n+1))
 }
 
-// add records a statement starting (+1) or ending (-1).
+// add records a statement starting (+1) or ending (-1); a big one
+// starting raises threads before add returns.
 func (p *parallelism) add(delta int64, big bool) {
-	p.running.Add(delta)
+	n := p.running.Add(delta)
 	if big {
 		p.big.Add(delta)
+	}
+	if n > 0 {
+		p.last.Store(p.target(n, p.big.Load()))
+	}
+	if big && delta > 0 && p.target(n, p.big.Load()) > p.current.Load() {
+		p.change(func(want, cur int64) bool { return want > cur })
 	}
 	select {
 	case p.kick <- struct{}{}:
@@ -117,7 +136,7 @@ func (p *parallelism) loop(ctx context.Context) {
 				lower.Stop()
 				armed = false
 			}
-			p.set(ctx, want)
+			p.change(func(want, cur int64) bool { return want != cur })
 		case want < cur && !armed:
 			lower.Reset(lowerAfter)
 			armed = true
@@ -128,16 +147,23 @@ func (p *parallelism) loop(ctx context.Context) {
 	}
 }
 
-// set changes DuckDB's threads; a failure is logged and the old value
+// change sets DuckDB's threads to the target for the statements running
+// now, if ok(target, current); a failure is logged and the old value
 // kept (statements still run, only with the old fan-out).
-func (p *parallelism) set(ctx context.Context, n int64) {
-	if _, err := p.conn.ExecContext(ctx, "SET GLOBAL threads = "+strconv.FormatInt(n, 10)); err != nil {
-		if ctx.Err() == nil {
-			p.log.Warn("adaptive threads: set threads", "threads", n, "err", err)
+func (p *parallelism) change(ok func(want, cur int64) bool) {
+	p.setMu.Lock()
+	defer p.setMu.Unlock()
+	want, cur := p.target(p.running.Load(), p.big.Load()), p.current.Load()
+	if !ok(want, cur) {
+		return
+	}
+	if _, err := p.conn.ExecContext(p.life, "SET GLOBAL threads = "+strconv.FormatInt(want, 10)); err != nil {
+		if p.life.Err() == nil {
+			p.log.Warn("adaptive threads: set threads", "threads", want, "err", err)
 		}
 		return
 	}
-	p.current.Store(n)
+	p.current.Store(want)
 	p.changes.Add(1)
 }
 

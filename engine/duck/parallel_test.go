@@ -40,24 +40,28 @@ func TestAdaptiveThreadsFollowStatements(t *testing.T) {
 	t.Cleanup(func() { db.Close() })
 	// Each step reports statements starting (+) or ending (-), big (B) or
 	// small (s), then waits for the threads it should lead to: 1 while
-	// no big statement runs, else 4 less the other statements running.
+	// no big statement runs, else 4 less the other statements running;
+	// with nothing running, what the last statements wanted.
 	steps := []struct {
 		ops  string
 		want string
 	}{
-		{"", "1"},       // idle: the open's refresh (big) is over
+		{"", "4"},       // a new server keeps its workers
+		{"+s", "1"},     // a small statement alone: no fan-out
+		{"-s", "1"},     // idle after small ones: stays at one
 		{"+B", "4"},     // one big alone: every core
 		{"+s", "3"},     // a small one beside it takes a core
 		{"+s+s", "1"},   // four running: no cores left over
 		{"-s", "2"},     // three running
 		{"-s-s", "4"},   // the big one alone again
-		{"+s-B", "1"},   // only a small one: no fan-out
-		{"-s", "1"},     // idle
-		{"+B+B", "3"},   // two big ones
-		{"-B-B", "1"},   // idle
+		{"-B", "4"},     // idle after a big one: keeps its workers
+		{"+s", "1"},     // ...until small ones run
+		{"+B+B", "3"},   // two big ones beside it
+		{"-s-B-B", "3"}, // idle
 		{"+s+s", "1"},   // small ones never raise threads
 		{"+B", "2"},     // ...until a big one comes
-		{"-s-s-B", "1"}, // idle
+		{"-s-s", "4"},   // the big one alone
+		{"+s-B-s", "1"}, // idle after a small one
 	}
 	for _, st := range steps {
 		for op := st.ops; op != ""; op = op[2:] {
@@ -73,6 +77,16 @@ func TestAdaptiveThreadsFollowStatements(t *testing.T) {
 			t.Fatalf("after %q: stats %+v, want max 4", st.ops, got)
 		}
 	}
+	// A big statement has its workers before it starts, without polling:
+	// DuckDB sizes a pipeline's tasks to the threads it has then.
+	db.StatementStarted(true)
+	if got := one(t, db, "SELECT CAST(current_setting('threads') AS VARCHAR)"); got != "4" || db.ThreadStats().Current != 4 {
+		t.Fatalf("a big statement started on %s threads (stats %+v), want 4", got, db.ThreadStats())
+	}
+	db.StatementDone(true)
+	db.StatementStarted(false)
+	waitThreads(t, db, "1")
+	db.StatementDone(false)
 }
 
 func TestAdaptiveThreadsKeepsSandbox(t *testing.T) {
