@@ -106,7 +106,8 @@ func startServer(t testing.TB) *server {
 		}
 	}
 	w.Close()
-	db, err := duck.Open(ctx, lake, duck.Config{Sandbox: true, Threads: 2})
+	// As serve runs it: threads sized to the statements (AdaptiveThreads).
+	db, err := duck.Open(ctx, lake, duck.Config{Sandbox: true, Threads: 2, AdaptiveThreads: true})
 	if err != nil {
 		t.Fatal(err)
 	}
