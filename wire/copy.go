@@ -282,6 +282,7 @@ func (c *conn) execCopyOut(pt *portal) error {
 		cp.formats = []int16{1}
 	}
 	defer c.watchClient(c.portalContext(cp))()
+	defer c.observeStatement(true)() // COPY TO STDOUT streams a whole result
 	if err := c.startQuery(cp); err != nil {
 		return err
 	}

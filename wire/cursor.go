@@ -188,6 +188,7 @@ func (c *conn) execFetch(f *fetchCmd, describe bool) error {
 		return errorf(CodeInvalidCursorState, "portal %q cannot be run", f.name)
 	}
 	defer c.watchClient(c.portalContext(cp))()
+	defer c.observeStatement(c.srv.ops.sizes.big(cp.p.st.sql))()
 	if !cp.started {
 		if err := c.startQuery(cp); err != nil {
 			cp.done = true

@@ -166,8 +166,8 @@
 // many statements", leaving the running and queued ones alone and the
 // session usable. A suspended portal holds no slot. The engine hears of
 // each statement taking and giving back a slot, with whether it is
-// expected to be big (statement_size.go: never run, or last runs of 10 ms
-// or more), and sizes DuckDB's threads to them (duck.Config.AdaptiveThreads). Server.Activity lists
+// expected to be big (statement_size.go: never run, or first executions
+// of 10 ms or more), and sizes DuckDB's threads to them (duck.Config.AdaptiveThreads). Server.Activity lists
 // the live sessions with their state and running statement, the hook
 // behind pg_stat_activity; Server.MetricsHandler serves Prometheus
 // metrics (connections, statements by kind and outcome, latency

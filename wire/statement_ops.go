@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"context"
 	"errors"
 	"runtime"
 	"time"
@@ -108,27 +109,50 @@ func (c *conn) execPortal(pt *portal, maxRows int, describe bool) error {
 // has work left, then runs the portal.
 func (c *conn) admitAndRun(pt *portal, maxRows int, describe bool, kind string) error {
 	if kind != "other" && !pt.done && c.txn != txnFailed {
+		// A point read can fall back to DuckDB: it is sized like a query.
+		sql, first := pt.p.st.sql, !pt.started
 		ctx, end := c.statementContext()
 		err := c.srv.ops.queue.acquire(ctx)
+		var done func()
+		if err == nil {
+			// Inside the statement's context: a CancelRequest while a big
+			// statement waits for its threads cancels it.
+			done = c.observeStatement(c.srv.ops.sizes.big(sql))
+			if ctx.Err() != nil {
+				err = context.Cause(ctx)
+			}
+		}
 		err = canceled(ctx, err)
 		end()
+		if done != nil {
+			defer done()
+		}
 		if err != nil {
+			if done != nil {
+				c.srv.ops.queue.release()
+			}
 			return err
 		}
 		defer c.srv.ops.queue.release()
-		if o, ok := c.srv.eng.(statementObserver); ok {
-			// A point read never reaches DuckDB: it counts as small.
-			sql := pt.p.st.sql
-			big := kind == "query" && c.srv.ops.sizes.big(sql)
-			o.StatementStarted(big)
+		if first {
+			// Only a portal's first execution runs the plan; resumed
+			// batches of a suspended portal would look small.
 			start := time.Now()
-			defer func() {
-				o.StatementDone(big)
-				c.srv.ops.sizes.record(sql, time.Since(start))
-			}()
+			defer func() { c.srv.ops.sizes.record(sql, time.Since(start)) }()
 		}
 	}
 	return c.runPortal(pt, maxRows, describe)
+}
+
+// observeStatement tells an observing engine a statement starts running,
+// big or small; the returned func tells it the statement ended.
+func (c *conn) observeStatement(big bool) (done func()) {
+	o, ok := c.srv.eng.(statementObserver)
+	if !ok {
+		return func() {}
+	}
+	o.StatementStarted(big)
+	return func() { o.StatementDone(big) }
 }
 
 // statementObserver is an Engine that follows the statements holding an

@@ -143,7 +143,7 @@ users file written by 'spysql passwd', unless --auth trust is given.`,
 	f.DurationVar(&stmtTimeout, "statement-timeout", 0, "cancel statements running longer (0: no limit)")
 	f.DurationVar(&idleTimeout, "idle-timeout", time.Hour, "close sessions idle this long outside a transaction (0: never)")
 	f.StringVar(&memory, "memory-limit", "", "DuckDB memory limit, e.g. 4GB (default: 80% of RAM)")
-	f.IntVar(&threads, "threads", 0, "most DuckDB threads a statement gets (0: all cores); small statements get 1")
+	f.IntVar(&threads, "threads", 0, "DuckDB threads (0: all cores); without --fixed-threads the most a big statement gets, small statements getting 1")
 	f.BoolVar(&fixedThreads, "fixed-threads", false, "give every statement --threads and lock DuckDB's configuration, instead of sizing threads to the statements running")
 	f.StringVar(&tempLimit, "temp-limit", "", "cap on DuckDB's private spill directory, e.g. 20GB (default: 90% of free disk)")
 	f.StringVar(&valueMemory, "value-memory", "1GB", "memory for large result values (1 MiB and up) of all sessions at once; past it 53200")

@@ -29,10 +29,11 @@ type Config struct {
 	// Threads is DuckDB's worker thread count; 0 means all cores.
 	Threads int
 	// AdaptiveThreads makes DuckDB's threads follow the statements the
-	// server reports running (StatementStarted, parallel.go): Threads
-	// while one runs, one fewer for each other, down to 1. With Sandbox
-	// the configuration is then not locked, since threads must change
-	// while serving; the sandbox's own settings stay fixed (see Sandbox).
+	// server reports running (StatementStarted, parallel.go): Threads (0:
+	// all cores) from the start of a big statement, 1 once the server is
+	// idle after a small one. With Sandbox the configuration is then not
+	// locked, since threads must change while serving; the sandbox's own
+	// settings stay fixed (see Sandbox).
 	AdaptiveThreads bool
 	// Logger receives the engine's warnings; nil discards them.
 	Logger *slog.Logger

@@ -17,8 +17,8 @@
 // directory, and its configuration is locked, unless
 // Config.AdaptiveThreads: then the server reports each statement it runs
 // (StatementStarted, StatementDone) and DuckDB's global threads follow
-// them (parallel.go): one thread while only small statements run, the
-// cores not busy with other statements while a big one does. Extension
+// them (parallel.go): every core from the start of a big statement, one
+// thread once the server is idle after a small one. Extension
 // autoloading and installing are always off; time zones come from
 // embedded tzdata.
 package duck

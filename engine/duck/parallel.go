@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
 // parallelism sizes DuckDB's worker threads to the statements running,
@@ -18,29 +17,27 @@ import (
 // more than it saves (measured: the dashboard mix from one client runs
 // 1.1x faster on one thread), while a big one needs the fan-out (a full
 // aggregate runs 1.6x faster on two cores). The server says which
-// statements it expects to be big (wire: those whose last run took
-// 10 ms or more, or never ran). So:
+// statements it expects to be big (wire: those never run, or whose first
+// executions took 10 ms or more). So:
 //
-//   - no big statement running: threads = 1, every statement on its own
-//     thread;
-//   - otherwise the cores not already busy running statements help:
-//     threads = max - n + 1 for n statements running, at least 1. One big
-//     statement alone gets every core;
-//   - nothing running: what the last statements wanted, so a server
-//     between big statements keeps its workers (idle workers cost
-//     nothing) and one between small ones stays at one thread.
+//   - a big statement raises threads to the most (max) before it starts,
+//     on its own goroutine: DuckDB sizes a pipeline's tasks to the threads
+//     it has when it schedules the pipeline, so workers launched a moment
+//     later would find one task;
+//   - threads go down to 1 only when nothing runs and the statement that
+//     started last was small. DuckDB lowers threads by stopping every
+//     worker after its current task, holding a lock each finishing
+//     statement needs: lowered under a running scan, every statement on
+//     the server would wait for the scan. With nothing running the
+//     workers are idle and it is immediate.
 //
-// A big statement raises threads before it starts, on its own goroutine:
-// DuckDB sizes a pipeline's tasks to the threads it has when it schedules
-// the pipeline, so workers launched a moment later would find one task.
-// Lowering happens in the background once the lower target has held for
-// lowerAfter, so back-to-back big statements keep their workers and
-// DuckDB does not join and relaunch them for each one.
+// So a server between big statements keeps its workers (idle workers
+// cost nothing), and one serving small statements runs each on its own
+// thread once it has had an idle moment.
 type parallelism struct {
 	max     int
 	running atomic.Int64 // statements running
-	big     atomic.Int64 // of which expected to be big
-	last    atomic.Int64 // target while statements last ran
+	lastBig atomic.Bool  // the statement that started last was big
 	current atomic.Int64 // threads set now, for metrics
 	changes atomic.Int64
 	kick    chan struct{}
@@ -52,9 +49,6 @@ type parallelism struct {
 	stop  context.CancelFunc
 	done  sync.WaitGroup
 }
-
-// lowerAfter is how long a lower target must hold before the workers go.
-const lowerAfter = 50 * time.Millisecond
 
 // startParallelism reads the threads DuckDB opened with (the most any
 // statement gets) and starts following the running statements on a
@@ -77,93 +71,70 @@ func startParallelism(ctx context.Context, db *sql.DB, log *slog.Logger) (*paral
 	gctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	p := &parallelism{max: n, kick: make(chan struct{}, 1), conn: conn, life: gctx, log: log, stop: stop}
 	p.current.Store(int64(n))
-	p.last.Store(int64(n))
 	p.done.Add(1)
 	go p.loop(gctx)
 	return p, nil
-}
-
-// target is the threads for n statements running, big of them big.
-func (p *parallelism) target(n, big int64) int64 {
-	switch {
-	case n <= 0:
-		return p.last.Load()
-	case big <= 0:
-		return 1
-	}
-	return min(int64(p.max), max(1, int64(p.max)-n+1))
 }
 
 // add records a statement starting (+1) or ending (-1); a big one
 // starting raises threads before add returns.
 func (p *parallelism) add(delta int64, big bool) {
 	n := p.running.Add(delta)
-	if big {
-		p.big.Add(delta)
+	if delta > 0 {
+		p.lastBig.Store(big)
+		if big {
+			// Decided under setMu: a lowering in flight has not yet
+			// updated current.
+			p.change(func(cur int64) int64 { return int64(p.max) })
+		}
+		return
 	}
-	if n > 0 {
-		p.last.Store(p.target(n, p.big.Load()))
-	}
-	if big && delta > 0 && p.target(n, p.big.Load()) > p.current.Load() {
-		p.change(func(want, cur int64) bool { return want > cur })
-	}
-	select {
-	case p.kick <- struct{}{}:
-	default:
+	if n == 0 {
+		select {
+		case p.kick <- struct{}{}:
+		default:
+		}
 	}
 }
 
+// loop lowers threads to 1 when the server goes idle after a small
+// statement.
 func (p *parallelism) loop(ctx context.Context) {
 	defer p.done.Done()
 	defer p.conn.Close()
-	lower := time.NewTimer(time.Hour)
-	lower.Stop()
-	armed := false
 	for {
-		fired := false
 		select {
 		case <-ctx.Done():
 			return
 		case <-p.kick:
-		case <-lower.C:
-			armed, fired = false, true
 		}
-		cur := p.current.Load()
-		want := p.target(p.running.Load(), p.big.Load())
-		switch {
-		case want > cur || (want < cur && fired):
-			if armed {
-				lower.Stop()
-				armed = false
+		p.change(func(cur int64) int64 {
+			if p.running.Load() == 0 && !p.lastBig.Load() {
+				return 1
 			}
-			p.change(func(want, cur int64) bool { return want != cur })
-		case want < cur && !armed:
-			lower.Reset(lowerAfter)
-			armed = true
-		case want == cur && armed:
-			lower.Stop()
-			armed = false
-		}
+			return cur
+		})
 	}
 }
 
-// change sets DuckDB's threads to the target for the statements running
-// now, if ok(target, current); a failure is logged and the old value
-// kept (statements still run, only with the old fan-out).
-func (p *parallelism) change(ok func(want, cur int64) bool) {
+// change sets DuckDB's threads to want(current), decided under setMu;
+// a failure is logged and the old value kept (statements still run, only
+// with the old fan-out).
+func (p *parallelism) change(want func(cur int64) int64) {
 	p.setMu.Lock()
 	defer p.setMu.Unlock()
-	want, cur := p.target(p.running.Load(), p.big.Load()), p.current.Load()
-	if !ok(want, cur) {
+	cur := p.current.Load()
+	n := want(cur)
+	if n == cur {
 		return
 	}
-	if _, err := p.conn.ExecContext(p.life, "SET GLOBAL threads = "+strconv.FormatInt(want, 10)); err != nil {
+	if _, err := p.conn.ExecContext(p.life, "SET GLOBAL threads = "+strconv.FormatInt(n, 10)); err != nil {
 		if p.life.Err() == nil {
-			p.log.Warn("adaptive threads: set threads", "threads", want, "err", err)
+			p.log.Warn("adaptive threads: set threads", "threads", n, "err", err)
 		}
 		return
 	}
-	p.current.Store(want)
+	p.current.Store(n)
 	p.changes.Add(1)
 }
 
