@@ -113,27 +113,20 @@ func (c *conn) admitAndRun(pt *portal, maxRows int, describe bool, kind string) 
 		sql, first := pt.p.st.sql, !pt.started
 		ctx, end := c.statementContext()
 		err := c.srv.ops.queue.acquire(ctx)
-		var done func()
 		if err == nil {
+			defer c.srv.ops.queue.release()
 			// Inside the statement's context: a CancelRequest while a big
 			// statement waits for its threads cancels it.
-			done = c.observeStatement(c.srv.ops.sizes.big(sql))
+			defer c.observeStatement(c.srv.ops.sizes.big(sql))()
 			if ctx.Err() != nil {
 				err = context.Cause(ctx)
 			}
 		}
 		err = canceled(ctx, err)
 		end()
-		if done != nil {
-			defer done()
-		}
 		if err != nil {
-			if done != nil {
-				c.srv.ops.queue.release()
-			}
 			return err
 		}
-		defer c.srv.ops.queue.release()
 		if first {
 			// Only a portal's first execution runs the plan; resumed
 			// batches of a suspended portal would look small.
