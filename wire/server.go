@@ -168,6 +168,7 @@ func NewServer(eng Engine, cfg Config) (*Server, error) {
 		values:  valueBudget{limit: cfg.ValueMemory},
 		conns:   map[uint32]*conn{},
 	}
+	s.gate.allowed.entries, s.gate.allowed.maxSQL = gateCacheEntries, gateCacheMaxSQL
 	s.rewrites = pgcatalog.NewRewriteCache(rewriteCacheSize)
 	if l, ok := eng.(sessionLister); ok {
 		l.listSessions(s.Activity)

@@ -3,7 +3,6 @@ package wire
 import (
 	"context"
 	"errors"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/spysql/spysql/wire/gate"
@@ -22,8 +21,7 @@ type ParseTreeEngine interface {
 // DuckDB prepares it (binding a table function can already act), and
 // remembers the texts it allowed.
 type statementGate struct {
-	mu      sync.Mutex
-	allowed map[string]struct{}
+	allowed textMap[struct{}]
 }
 
 // Bounds of the allowed-statements cache: a full cache starts over.
@@ -36,11 +34,7 @@ const (
 // function, view or statement type) or 42883 (unknown function). A
 // syntax error is left for DuckDB's prepare to report with its position.
 func (s *Server) checkGate(ctx context.Context, sql string) error {
-	g := &s.gate
-	g.mu.Lock()
-	_, ok := g.allowed[sql]
-	g.mu.Unlock()
-	if ok {
+	if _, ok := s.gate.allowed.get(sql); ok {
 		return nil
 	}
 	if !utf8.ValidString(sql) {
@@ -61,14 +55,7 @@ func (s *Server) checkGate(ctx context.Context, sql string) error {
 	var r *gate.Refusal
 	switch {
 	case err == nil:
-		if len(sql) <= gateCacheMaxSQL {
-			g.mu.Lock()
-			if g.allowed == nil || len(g.allowed) >= gateCacheEntries {
-				g.allowed = map[string]struct{}{}
-			}
-			g.allowed[sql] = struct{}{}
-			g.mu.Unlock()
-		}
+		s.gate.allowed.update(sql, func(struct{}, bool) struct{} { return struct{}{} })
 		return nil
 	case !errors.As(err, &r):
 		return errorf(CodeInternalError, "statement gate: %v", err)

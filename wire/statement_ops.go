@@ -37,7 +37,9 @@ type serverOps struct {
 
 func newServerOps(cfg OpsConfig) *serverOps {
 	cfg.fill()
-	return &serverOps{cfg: cfg, queue: newStmtQueue(cfg.MaxActiveStatements, cfg.StatementQueue), met: newMetrics()}
+	o := &serverOps{cfg: cfg, queue: newStmtQueue(cfg.MaxActiveStatements, cfg.StatementQueue), met: newMetrics()}
+	o.sizes.ran.entries, o.sizes.ran.maxSQL = sizeEntries, sizeMaxSQL
+	return o
 }
 
 func (o *OpsConfig) fill() {

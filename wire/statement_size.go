@@ -1,9 +1,6 @@
 package wire
 
-import (
-	"sync"
-	"time"
-)
+import "time"
 
 // statementSizes remembers how long each statement text ran, so the
 // engine can tell the small statements of a dashboard, which run best on
@@ -11,8 +8,7 @@ import (
 // (statementObserver, duck.Config.AdaptiveThreads). A text never run, or
 // too long to remember, counts as big: it keeps DuckDB's fan-out.
 type statementSizes struct {
-	mu  sync.Mutex
-	ran map[string]time.Duration
+	ran textMap[time.Duration]
 }
 
 // Bounds of the sizes remembered: a full map starts over.
@@ -28,23 +24,16 @@ const smallStatement = 10 * time.Millisecond
 
 // big reports whether the statement sql is expected to be big.
 func (s *statementSizes) big(sql string) bool {
-	s.mu.Lock()
-	d, ok := s.ran[sql]
-	s.mu.Unlock()
+	d, ok := s.ran.get(sql)
 	return !ok || d >= smallStatement
 }
 
 // record notes a run of sql that took d (smoothed with the runs before).
 func (s *statementSizes) record(sql string, d time.Duration) {
-	if len(sql) > sizeMaxSQL {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if old, ok := s.ran[sql]; ok {
-		d = (old + d) / 2
-	} else if s.ran == nil || len(s.ran) >= sizeEntries {
-		s.ran = map[string]time.Duration{}
-	}
-	s.ran[sql] = d
+	s.ran.update(sql, func(old time.Duration, ok bool) time.Duration {
+		if ok {
+			return (old + d) / 2
+		}
+		return d
+	})
 }
