@@ -58,8 +58,8 @@ func startParallelism(ctx context.Context, db *sql.DB, log *slog.Logger) (*paral
 	if err != nil {
 		return nil, fmt.Errorf("adaptive threads: %w", err)
 	}
-	var s string
-	if err := conn.QueryRowContext(ctx, "SELECT CAST(current_setting('threads') AS VARCHAR)").Scan(&s); err != nil {
+	s, err := currentThreads(ctx, conn)
+	if err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("adaptive threads: %w", err)
 	}

@@ -11,9 +11,9 @@ import (
 // sets the connection's earlier thread count back, also when ctx was
 // cancelled. It returns f's error, else the restore's.
 func SingleThreaded(ctx context.Context, conn *sql.Conn, f func() error) (err error) {
-	var threads string
-	if err := conn.QueryRowContext(ctx, "SELECT CAST(current_setting('threads') AS VARCHAR)").Scan(&threads); err != nil {
-		return fmt.Errorf("threads: %w", err)
+	threads, err := currentThreads(ctx, conn)
+	if err != nil {
+		return err
 	}
 	if _, err := conn.ExecContext(ctx, "SET threads = 1"); err != nil {
 		return fmt.Errorf("set threads: %w", err)
@@ -24,4 +24,13 @@ func SingleThreaded(ctx context.Context, conn *sql.Conn, f func() error) (err er
 		}
 	}()
 	return f()
+}
+
+// currentThreads is DuckDB's threads setting as conn sees it.
+func currentThreads(ctx context.Context, conn *sql.Conn) (string, error) {
+	var threads string
+	if err := conn.QueryRowContext(ctx, "SELECT CAST(current_setting('threads') AS VARCHAR)").Scan(&threads); err != nil {
+		return "", fmt.Errorf("threads: %w", err)
+	}
+	return threads, nil
 }
