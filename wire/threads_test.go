@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/spysql/spysql/internal/testkit"
 )
 
 // TestAdaptiveThreadsOverWire: DuckDB's threads follow what clients run
@@ -20,20 +22,13 @@ func TestAdaptiveThreadsOverWire(t *testing.T) {
 	ctx := context.Background()
 	waitThreads := func(want int64) {
 		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for {
+		testkit.WaitFor(t, 10*time.Second, "threads "+strconv.FormatInt(want, 10), func() bool {
 			var got string
 			if err := ts.db.SQL().QueryRowContext(ctx, "SELECT CAST(current_setting('threads') AS VARCHAR)").Scan(&got); err != nil {
 				t.Fatal(err)
 			}
-			if got == strconv.FormatInt(want, 10) && ts.db.ThreadStats().Current == want {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("threads %s, want %d (stats %+v)", got, want, ts.db.ThreadStats())
-			}
-			time.Sleep(2 * time.Millisecond)
-		}
+			return got == strconv.FormatInt(want, 10) && ts.db.ThreadStats().Current == want
+		})
 	}
 	c, err := pgconn.Connect(ctx, ts.connString("alice"))
 	if err != nil {

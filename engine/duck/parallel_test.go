@@ -8,31 +8,21 @@ import (
 	"time"
 
 	"github.com/spysql/spysql/engine/duck"
-	"github.com/spysql/spysql/engine/store"
+	"github.com/spysql/spysql/internal/testkit"
 )
 
 // waitThreads polls DuckDB's threads setting until it and ThreadStats
 // are want.
 func waitThreads(t *testing.T, db *duck.DB, want string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		got := one(t, db, "SELECT CAST(current_setting('threads') AS VARCHAR)")
-		if got == want && strconv.FormatInt(db.ThreadStats().Current, 10) == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("threads = %s, want %s (stats %+v)", got, want, db.ThreadStats())
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	testkit.WaitFor(t, 10*time.Second, "threads "+want, func() bool {
+		return one(t, db, "SELECT CAST(current_setting('threads') AS VARCHAR)") == want &&
+			strconv.FormatInt(db.ThreadStats().Current, 10) == want
+	})
 }
 
 func TestAdaptiveThreadsFollowStatements(t *testing.T) {
-	l, err := store.OpenLake(t.TempDir(), true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := testkit.NewLake(t)
 	db, err := duck.Open(context.Background(), l, duck.Config{Threads: 4, AdaptiveThreads: true, Sandbox: true})
 	if err != nil {
 		t.Fatal(err)
@@ -85,10 +75,7 @@ func TestAdaptiveThreadsFollowStatements(t *testing.T) {
 }
 
 func TestAdaptiveThreadsKeepsSandbox(t *testing.T) {
-	l, err := store.OpenLake(t.TempDir(), true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := testkit.NewLake(t)
 	for _, tc := range []struct {
 		name   string
 		cfg    duck.Config
