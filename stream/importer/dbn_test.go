@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/spysql/spysql/internal/testkit"
 )
 
 const tradesQuery = `SELECT ts_event_ns, ts_recv_ns, source, instrument, price, size, aggressor, exchange, seq,
@@ -54,7 +56,7 @@ func TestImportDBNEveryVersion(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
-			lake := testLake(t)
+			lake := testkit.NewLake(t)
 			im := newImporter(t, lake, Config{})
 			path := filepath.Join(dbnDir, tc.file)
 			res, err := im.ImportFile(context.Background(), KindDBN, path)
@@ -90,7 +92,7 @@ func TestImportDBNRefusesOtherSchemas(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
-			lake := testLake(t)
+			lake := testkit.NewLake(t)
 			im := newImporter(t, lake, Config{})
 			_, err := im.ImportFile(context.Background(), KindDBN, filepath.Join(dbnDir, tc.file))
 			if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "schema "+tc.schema) {
@@ -107,7 +109,7 @@ func TestImportDBNRefusesOtherSchemas(t *testing.T) {
 }
 
 func TestImportDBNIdempotent(t *testing.T) {
-	lake := testLake(t)
+	lake := testkit.NewLake(t)
 	im := newImporter(t, lake, Config{})
 	paths := []string{filepath.Join(dbnDir, "test_data.trades.v1.dbn.zst"), filepath.Join(dbnDir, "test_data.mbp-10.dbn")}
 	ctx := context.Background()
@@ -138,7 +140,7 @@ func TestImportDBNIdempotent(t *testing.T) {
 }
 
 func TestImportDBNBatchesAndSymbolRoot(t *testing.T) {
-	lake := testLake(t)
+	lake := testkit.NewLake(t)
 	im := newImporter(t, lake, Config{BatchRows: 1, SymbolRoot: "MES"})
 	res, err := im.ImportFile(context.Background(), KindDBN, filepath.Join(dbnDir, "test_data.trades.v3.dbn.zst"))
 	if err != nil {
@@ -180,7 +182,7 @@ func TestImportDBNCorruptWritesNothing(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			lake := testLake(t)
+			lake := testkit.NewLake(t)
 			im := newImporter(t, lake, Config{BatchRows: 10})
 			path := writeTemp(t, "bad.dbn", tc.data)
 			_, err := im.ImportFile(context.Background(), KindDBN, path)
@@ -195,7 +197,7 @@ func TestImportDBNCorruptWritesNothing(t *testing.T) {
 }
 
 func TestImportMissingFile(t *testing.T) {
-	lake := testLake(t)
+	lake := testkit.NewLake(t)
 	im := newImporter(t, lake, Config{})
 	for _, kind := range []Kind{KindDBN, KindPolygonStocks, KindPolygonOptions} {
 		_, err := im.ImportFile(context.Background(), kind, "/nonexistent/file")
@@ -211,7 +213,7 @@ func TestImportMissingFile(t *testing.T) {
 // A large multi-batch import over several hours lands every row once in the
 // partition of its UTC hour.
 func TestImportDBNManyBatches(t *testing.T) {
-	lake := testLake(t)
+	lake := testkit.NewLake(t)
 	im := newImporter(t, lake, Config{BatchRows: 3000})
 	path := writeTemp(t, "mbp.dbn", synthDBN(t, "test_data.mbp-10.v3.dbn.zst", 10000, 4))
 	res, err := im.ImportFile(context.Background(), KindDBN, path)
@@ -250,7 +252,7 @@ func TestImportDBNUndefPriceAndTsOut(t *testing.T) {
 		tsOut = binary.LittleEndian.AppendUint64(append(tsOut, rec...), 1609160400200000000)
 	}
 
-	lake := testLake(t)
+	lake := testkit.NewLake(t)
 	im := newImporter(t, lake, Config{})
 	ctx := context.Background()
 	if _, err := im.ImportFile(ctx, KindDBN, writeTemp(t, "undef.dbn", undef)); err != nil {
@@ -276,7 +278,7 @@ func TestImportOptionsAreFixedPerFile(t *testing.T) {
 	file := filepath.Join(dbnDir, "test_data.trades.v3.dbn.zst")
 	ctx := context.Background()
 
-	lake := testLake(t)
+	lake := testkit.NewLake(t)
 	if _, err := newImporter(t, lake, Config{SymbolRoot: "MES"}).ImportFile(ctx, KindDBN, file); err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +293,7 @@ func TestImportOptionsAreFixedPerFile(t *testing.T) {
 
 	// A killed run leaves its start marker; resuming with another batch
 	// size is refused, with the same one it completes.
-	lake = testLake(t)
+	lake = testkit.NewLake(t)
 	sum := res.SHA256
 	if err := beginImport(lake, sum, file, "batch_rows=1 symbol_root="); err != nil {
 		t.Fatal(err)

@@ -31,15 +31,6 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func testLake(t testing.TB) store.Lake {
-	t.Helper()
-	l, err := store.OpenLake(t.TempDir(), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l
-}
-
 func newImporter(t testing.TB, lake store.Lake, cfg Config) *Importer {
 	t.Helper()
 	cfg.Lake = lake

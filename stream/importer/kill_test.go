@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spysql/spysql/engine/store"
+	"github.com/spysql/spysql/internal/testkit"
 )
 
 // killEnv makes the test binary a child that imports one DBN file
@@ -53,7 +54,7 @@ func visibleParquet(t *testing.T, lake store.Lake) []string {
 // must be complete, there is no ledger entry, and importing again finishes
 // the job with every row exactly once.
 func TestKilledImportLeavesNoPartialFile(t *testing.T) {
-	lake := testLake(t)
+	lake := testkit.NewLake(t)
 	file := writeTemp(t, "trades.dbn", synthDBN(t, "test_data.trades.v3.dbn.zst", killRecords, 24))
 	for round, delay := range []time.Duration{0, 7 * time.Millisecond, 23 * time.Millisecond} {
 		var stderr bytes.Buffer

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/spysql/spysql/internal/testkit"
 )
 
 const stocksQuery = `SELECT ts_event_ns, ts_recv_ns, source, price, size, exchange, conditions, trade_id, seq, tape,
@@ -41,7 +43,7 @@ func TestImportPolygonStocks(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
-			lake := testLake(t)
+			lake := testkit.NewLake(t)
 			im := newImporter(t, lake, Config{})
 			res, err := im.ImportFile(context.Background(), KindPolygonStocks, filepath.Join(polygonDir, tc.file))
 			if err != nil {
@@ -66,7 +68,7 @@ func TestImportPolygonStocks(t *testing.T) {
 }
 
 func TestImportPolygonOptions(t *testing.T) {
-	lake := testLake(t)
+	lake := testkit.NewLake(t)
 	im := newImporter(t, lake, Config{})
 	res, err := im.ImportFile(context.Background(), KindPolygonOptions, filepath.Join(polygonDir, "options_trades.csv"))
 	if err != nil {
@@ -110,7 +112,7 @@ func TestImportPolygonBadInputWritesNothing(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			lake := testLake(t)
+			lake := testkit.NewLake(t)
 			im := newImporter(t, lake, Config{BatchRows: 7})
 			path := writeTemp(t, "bad.csv", []byte(tc.data))
 			_, err := im.ImportFile(context.Background(), tc.kind, path)
